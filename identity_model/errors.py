@@ -1,0 +1,39 @@
+"""Stable, machine-readable codes (conformance format §3) and the typed error that carries one.
+
+A code is part of the public contract: codes may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Every warning or error the model reports, by its stable string value."""
+
+    ILLEGAL_DISTINCT_ID = "illegal_distinct_id"
+    CANNOT_MERGE_ALREADY_IDENTIFIED = "cannot_merge_already_identified"
+    INVALID_PROCESS_PERSON_PROFILE = "invalid_process_person_profile"
+    MISSING_DISTINCT_ID = "missing_distinct_id"
+    PERSON_PROCESSING_DISABLED = "person_processing_disabled"
+    IDENTIFY_REPEATED = "identify_repeated"
+    PERSON_PROPERTIES_REPEATED = "person_properties_repeated"
+    INVALID_DISTINCT_ID = "invalid_distinct_id"
+    DISTINCT_ID_TRUNCATED = "distinct_id_truncated"
+    ANONYMOUS_ID_ALREADY_ASSIGNED = "anonymous_id_already_assigned"
+    INVALID_OPERATION = "invalid_operation"
+
+
+class IdentityError(Exception):
+    """Bad input, reported with a stable code and, when it came from a file, its line.
+
+    Raised only at the edges (parsing, loading data files, command-line arguments); the
+    reducers never raise for bad input, they return a ``rejected`` outcome instead.
+    """
+
+    def __init__(self, code: Code, message: str, *, line: int | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.line = line
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{code.value}: {message}")

@@ -1,0 +1,353 @@
+"""Reading scripts: JSON Lines in the conformance format (§1) into operations, line numbers kept.
+
+Nothing is dropped: every operation line becomes either a ``ScriptOp`` or a ``BadLine`` that
+says why (code ``invalid_operation``) and where. Blank lines, ``//`` comments and the config
+line make no step but count for line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeAlias
+
+from identity_model.errors import Code, IdentityError
+from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject
+from identity_model.operations import (
+    DEFAULT_DEVICE,
+    Alias,
+    Capture,
+    ClientFlavour,
+    Config,
+    CreatePersonProfile,
+    Group,
+    Identify,
+    Ingest,
+    Operation,
+    PersonProfiles,
+    Reset,
+    SetPersonProperties,
+    Vendor,
+)
+
+FIRST_DEFAULT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+DEFAULT_TIME_STEP = timedelta(seconds=1)
+
+_RFC3339 = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScriptOp:
+    line: int
+    op: Operation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BadLine:
+    """A line that makes a rejected step: ``op`` is its op name when it had one."""
+
+    line: int
+    op: str | None
+    code: Code
+    message: str
+
+
+ScriptItem: TypeAlias = ScriptOp | BadLine
+
+
+def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
+    """An RFC 3339 timestamp (with an offset), as an aware UTC datetime."""
+    if not isinstance(value, str):
+        raise IdentityError(
+            Code.INVALID_OPERATION, "timestamp must be an RFC 3339 string", line=line
+        )
+    match = _RFC3339.match(value)
+    if match is None:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"timestamp {value!r} is not RFC 3339 (e.g. 2026-01-01T00:00:00Z)",
+            line=line,
+        )
+    date, time, fraction, offset = match.groups()
+    fraction = (fraction or "")[:7]
+    offset = "+00:00" if offset in ("Z", "z") else offset
+    try:
+        parsed = datetime.fromisoformat(f"{date}T{time}{fraction}{offset}")
+    except ValueError as error:
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"timestamp {value!r}: {error}", line=line
+        ) from None
+    return parsed.astimezone(UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    utc = value.astimezone(UTC)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+# --- field readers: each raises IdentityError(invalid_operation) with the key's name ---------
+
+
+class _Fields:
+    """The keys of one operation object, consumed one by one; leftovers are unknown keys."""
+
+    def __init__(self, raw: Mapping[str, Any], line: int, op: str) -> None:
+        self.raw = raw
+        self.line = line
+        self.op = op
+
+    def _fail(self, message: str) -> IdentityError:
+        return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)
+
+    def any(self, key: str) -> Json:
+        value: Json = self.raw.get(key)
+        return value
+
+    def string(self, key: str, *, required: bool = False) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self._fail(f"{key!r} is required (a string)")
+            return None
+        if not isinstance(value, str):
+            raise self._fail(f"{key!r} must be a string, not {type(value).__name__}")
+        return value
+
+    def obj(self, key: str) -> JsonObject | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self._fail(f"{key!r} must be an object, not {type(value).__name__}")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self._fail(f"{key!r} must be true or false")
+        return value
+
+    def check_keys(self) -> None:
+        """Unknown keys are an error (format §1), checked before anything is read."""
+        allowed = _ALLOWED_KEYS.get(self.op)
+        if allowed is None:
+            raise IdentityError(
+                Code.INVALID_OPERATION,
+                f"unknown op {self.op!r} (expected one of {', '.join(OPERATION_NAMES)})",
+                line=self.line,
+            )
+        if not self.raw.keys() <= allowed:
+            unknown = sorted(set(self.raw) - allowed)
+            raise self._fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
+
+
+def _client_common(fields: _Fields) -> dict[str, Any]:
+    return {
+        "device": fields.string("device") or DEFAULT_DEVICE,
+        "anonymous_id": fields.string("anonymous_id"),
+    }
+
+
+def _build(fields: _Fields, timestamp: datetime) -> Operation:
+    op = fields.op
+    raw = fields.raw
+    if op == "ingest" and type(raw.get("event")) is str and type(raw.get("properties", {})) is dict:
+        # The common line, read without the per-key checks below (same result).
+        return Ingest(
+            distinct_id=raw.get("distinct_id"),
+            event=raw["event"],
+            properties=raw.get("properties") or EMPTY_OBJECT,
+            timestamp=timestamp,
+        )
+    match op:
+        case "ingest":
+            return Ingest(
+                distinct_id=fields.any("distinct_id"),
+                event=fields.string("event", required=True) or "",
+                properties=fields.obj("properties") or {},
+                timestamp=timestamp,
+            )
+        case "capture":
+            return Capture(
+                event=fields.string("event", required=True) or "",
+                properties=fields.obj("properties") or {},
+                timestamp=timestamp,
+                **_client_common(fields),
+            )
+        case "identify":
+            return Identify(
+                distinct_id=fields.any("distinct_id"),
+                set=fields.obj("set"),
+                set_once=fields.obj("set_once"),
+                timestamp=timestamp,
+                **_client_common(fields),
+            )
+        case "alias":
+            return Alias(alias=fields.any("alias"), timestamp=timestamp, **_client_common(fields))
+        case "reset":
+            return Reset(
+                reset_device_id=fields.boolean("reset_device_id"),
+                new_anonymous_id=fields.string("new_anonymous_id"),
+                timestamp=timestamp,
+                **_client_common(fields),
+            )
+        case "group":
+            return Group(
+                group_type=fields.string("group_type") or "",
+                group_key=fields.any("group_key"),
+                properties=fields.obj("properties"),
+                timestamp=timestamp,
+                **_client_common(fields),
+            )
+        case "set_person_properties":
+            return SetPersonProperties(
+                set=fields.obj("set"),
+                set_once=fields.obj("set_once"),
+                timestamp=timestamp,
+                **_client_common(fields),
+            )
+        case "create_person_profile":
+            return CreatePersonProfile(timestamp=timestamp, **_client_common(fields))
+    raise AssertionError(f"check_keys lets no unknown op through: {op!r}")
+
+
+_CLIENT_KEYS = {"op", "device", "anonymous_id", "timestamp"}
+_ALLOWED_KEYS: dict[str, frozenset[str]] = {
+    "ingest": frozenset({"op", "distinct_id", "event", "properties", "timestamp"}),
+    "capture": frozenset(_CLIENT_KEYS | {"event", "properties"}),
+    "identify": frozenset(_CLIENT_KEYS | {"distinct_id", "set", "set_once"}),
+    "alias": frozenset(_CLIENT_KEYS | {"alias"}),
+    "reset": frozenset(_CLIENT_KEYS | {"reset_device_id", "new_anonymous_id"}),
+    "group": frozenset(_CLIENT_KEYS | {"group_type", "group_key", "properties"}),
+    "set_person_properties": frozenset(_CLIENT_KEYS | {"set", "set_once"}),
+    "create_person_profile": frozenset(_CLIENT_KEYS),
+}
+OPERATION_NAMES = tuple(_ALLOWED_KEYS)
+
+
+def parse_config(raw: Mapping[str, Any], *, line: int | None = None) -> Config:
+    """The config line's object (format §1)."""
+    if set(raw) != {"config"} or not isinstance(raw["config"], dict):
+        raise IdentityError(Code.INVALID_OPERATION, 'a config line is {"config": {...}}', line=line)
+    body: dict[str, Any] = raw["config"]
+    unknown = sorted(set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"})
+    if unknown:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"config: unknown key(s) {', '.join(map(repr, unknown))}",
+            line=line,
+        )
+    try:
+        vendor = Vendor(body.get("vendor", Vendor.POSTHOG))
+        profiles = PersonProfiles(body.get("person_profiles", PersonProfiles.IDENTIFIED_ONLY))
+        client = ClientFlavour(body.get("client", ClientFlavour.BROWSER))
+    except ValueError as error:
+        raise IdentityError(Code.INVALID_OPERATION, f"config: {error}", line=line) from None
+    free = body.get("free_events_per_month")
+    if free is not None and (not isinstance(free, int) or isinstance(free, bool) or free < 0):
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            "config: free_events_per_month must be a whole number >= 0",
+            line=line,
+        )
+    return Config(
+        vendor=vendor, person_profiles=profiles, free_events_per_month=free, client=client
+    )
+
+
+class ScriptReader:
+    """Parses a script line by line. ``config`` is known once the first operation is read.
+
+    Timestamps omitted on a line default to one second after the previous operation line's
+    time (the first to 2026-01-01T00:00:00Z); lines that fail to parse do not move the clock.
+    """
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self._overrides = dict(overrides or {})
+        self.config: Config = replace(Config(), **self._overrides)
+        self._seen_operation = False
+        self._last_time: datetime | None = None
+
+    def read(self, lines: Iterable[str]) -> Iterator[ScriptItem]:
+        for number, text in enumerate(lines, start=1):
+            item = self.read_line(number, text)
+            if item is not None:
+                yield item
+
+    def read_objects(self, objects: Iterable[Any]) -> Iterator[ScriptItem]:
+        """The same for a script given as decoded JSON values (line n is ``objects[n-1]``)."""
+        for number, raw in enumerate(objects, start=1):
+            item = self.read_object(number, raw)
+            if item is not None:
+                yield item
+
+    def read_line(self, number: int, text: str) -> ScriptItem | None:
+        stripped = text.strip()
+        if not stripped or stripped.startswith("//"):
+            return None
+        try:
+            raw = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            self._seen_operation = True
+            return BadLine(
+                line=number, op=None, code=Code.INVALID_OPERATION, message=f"not JSON: {error.msg}"
+            )
+        return self.read_object(number, raw)
+
+    def read_object(self, number: int, raw: Any) -> ScriptItem | None:
+        """One decoded line: an operation, a bad line, or ``None`` for the config line."""
+        if not isinstance(raw, dict):
+            self._seen_operation = True
+            return BadLine(
+                line=number, op=None, code=Code.INVALID_OPERATION, message="not a JSON object"
+            )
+        if "config" in raw and "op" not in raw:
+            return self._config_line(number, raw)
+        self._seen_operation = True
+        name = raw.get("op")
+        op_name = name if isinstance(name, str) else None
+        try:
+            if op_name is None:
+                raise IdentityError(
+                    Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
+                )
+            fields = _Fields(raw, number, op_name)
+            fields.check_keys()
+            timestamp = self._timestamp(fields)
+            op = _build(fields, timestamp)
+        except IdentityError as error:
+            return BadLine(line=number, op=op_name, code=error.code, message=error.message)
+        self._last_time = timestamp
+        return ScriptOp(line=number, op=op)
+
+    def _config_line(self, number: int, raw: Mapping[str, Any]) -> ScriptItem | None:
+        if self._seen_operation:
+            return BadLine(
+                line=number,
+                op=None,
+                code=Code.INVALID_OPERATION,
+                message="a config line must be the first line of the script",
+            )
+        self._seen_operation = True
+        try:
+            parsed = parse_config(raw, line=number)
+        except IdentityError as error:
+            return BadLine(line=number, op=None, code=error.code, message=error.message)
+        self.config = replace(parsed, **self._overrides)
+        return None
+
+    def _timestamp(self, fields: _Fields) -> datetime:
+        given = fields.raw.get("timestamp")
+        if given is not None:
+            return parse_timestamp(given, line=fields.line)
+        if self._last_time is None:
+            return FIRST_DEFAULT_TIME
+        return self._last_time + DEFAULT_TIME_STEP

@@ -1,0 +1,48 @@
+"""The JSON value type used for properties and raw script values, and its deep freeze."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TypeAlias
+
+Json: TypeAlias = bool | int | float | str | Sequence["Json"] | Mapping[str, "Json"] | None
+JsonObject: TypeAlias = Mapping[str, Json]
+
+EMPTY_OBJECT: JsonObject = MappingProxyType({})
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def freeze(value: Json) -> Json:
+    """A deep read-only copy: objects become mapping proxies, arrays tuples.
+
+    A mapping proxy is taken as frozen already (every one in the model was made here)."""
+    kind = type(value)
+    if kind in _SCALARS or kind is MappingProxyType:
+        return value
+    if isinstance(value, Mapping):
+        return freeze_object(value)
+    return tuple(freeze(item) for item in value)  # type: ignore[union-attr]
+
+
+def freeze_object(value: JsonObject) -> JsonObject:
+    """``freeze`` for an object, typed as one."""
+    if type(value) is MappingProxyType:
+        return value
+    if not value:
+        return EMPTY_OBJECT
+    scalars = _SCALARS
+    return MappingProxyType(
+        {key: item if type(item) in scalars else freeze(item) for key, item in value.items()}
+    )
+
+
+def thaw(value: Json) -> Json:
+    """Plain dicts and lists again, for ``json.dumps`` and for callers that want to mutate."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {key: thaw(item) for key, item in value.items()}
+    return [thaw(item) for item in value]

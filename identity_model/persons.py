@@ -1,0 +1,153 @@
+"""The person graph: distinct ids -> persons, as persistent maps with union-find merging.
+
+A merge never rewrites the distinct ids of the larger side: each distinct id keeps the key of
+the person it was first attached to, a merged-away key points at the key it was merged into
+(``merged_into``), and the smaller person (by distinct-id count) is the one whose key is
+redirected (union by size), so any lookup follows at most log2(n) links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from immutables import Map
+
+from identity_model.properties import EMPTY_PROPERTIES, PersonProperties
+
+PersonKey = int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """One person profile. ``size`` is how many distinct ids belong to it."""
+
+    properties: PersonProperties = EMPTY_PROPERTIES
+    is_identified: bool = False
+    created_at: datetime
+    size: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonGraph:
+    """Who each distinct id belongs to. Immutable; changed through ``GraphBuilder``."""
+
+    owner: Map[str, PersonKey] = field(default_factory=Map)
+    merged_into: Map[PersonKey, PersonKey] = field(default_factory=Map)
+    persons: Map[PersonKey, Person] = field(default_factory=Map)
+    next_key: PersonKey = 0
+
+    def key_of(self, distinct_id: str) -> PersonKey | None:
+        key = self.owner.get(distinct_id)
+        if key is None:
+            return None
+        merged_into = self.merged_into
+        while key in merged_into:
+            key = merged_into[key]
+        return key
+
+    def person_of(self, distinct_id: str) -> Person | None:
+        key = self.key_of(distinct_id)
+        return None if key is None else self.persons[key]
+
+    def distinct_ids_by_person(self) -> dict[PersonKey, list[str]]:
+        """Every live person's distinct ids (unsorted), in one pass over the graph."""
+        groups: dict[PersonKey, list[str]] = {}
+        resolved: dict[PersonKey, PersonKey] = {}
+        merged_into = self.merged_into
+        for distinct_id, key in self.owner.items():
+            root = resolved.get(key)
+            if root is None:
+                root = key
+                while root in merged_into:
+                    root = merged_into[root]
+                resolved[key] = root
+            groups.setdefault(root, []).append(distinct_id)
+        return groups
+
+
+class GraphBuilder:
+    """A mutable builder over a ``PersonGraph``: batch changes without copying, then ``finish``."""
+
+    __slots__ = ("_merged_into", "_next_key", "_owner", "_persons")
+
+    def __init__(self, graph: PersonGraph) -> None:
+        self._load(graph)
+
+    def _load(self, graph: PersonGraph) -> None:
+        self._owner = graph.owner.mutate()
+        self._merged_into = graph.merged_into.mutate()
+        self._persons = graph.persons.mutate()
+        self._next_key = graph.next_key
+
+    def finish(self) -> PersonGraph:
+        graph = PersonGraph(
+            owner=self._owner.finish(),
+            merged_into=self._merged_into.finish(),
+            persons=self._persons.finish(),
+            next_key=self._next_key,
+        )
+        self._load(graph)  # keep building on from the snapshot
+        return graph
+
+    def key_of(self, distinct_id: str) -> PersonKey | None:
+        key = self._owner.get(distinct_id)
+        if key is None:
+            return None
+        merged_into = self._merged_into
+        while key in merged_into:
+            key = merged_into[key]
+        return key
+
+    def person(self, key: PersonKey) -> Person:
+        return self._persons[key]
+
+    def create(self, distinct_ids: tuple[str, ...], person: Person) -> PersonKey:
+        """A new person owning ``distinct_ids`` (none of which may have a person yet)."""
+        key = self._next_key
+        self._next_key += 1
+        for distinct_id in distinct_ids:
+            self._owner[distinct_id] = key
+        self._persons[key] = Person(
+            properties=person.properties,
+            is_identified=person.is_identified,
+            created_at=person.created_at,
+            size=len(distinct_ids),
+        )
+        return key
+
+    def put(self, key: PersonKey, person: Person) -> None:
+        self._persons[key] = person
+
+    def attach(self, distinct_id: str, key: PersonKey) -> None:
+        """Give a distinct id that has no person to the person ``key``."""
+        self._owner[distinct_id] = key
+        person = self._persons[key]
+        self._persons[key] = Person(
+            properties=person.properties,
+            is_identified=person.is_identified,
+            created_at=person.created_at,
+            size=person.size + 1,
+        )
+
+    def merge(self, source: PersonKey, target: PersonKey, merged: Person) -> PersonKey:
+        """Move every distinct id of ``source`` to ``target``; the result is ``merged``.
+
+        Returns the key under which the merged person now lives (the larger side's key).
+        """
+        # SV-33: no move limit: a merge always completes, however many ids it moves.
+        size = self._persons[source].size + self._persons[target].size
+        kept, redirected = (
+            (target, source)
+            if self._persons[target].size >= self._persons[source].size
+            else (source, target)
+        )
+        self._merged_into[redirected] = kept
+        del self._persons[redirected]
+        self._persons[kept] = Person(
+            properties=merged.properties,
+            is_identified=merged.is_identified,
+            created_at=merged.created_at,
+            size=size,
+        )
+        return kept

@@ -1,0 +1,113 @@
+"""The reducers: ``apply(world, op) -> Outcome`` and its fold ``replay(ops, world)``.
+
+Both are pure: no I/O, no clock, no randomness; time and ids come in with the operations.
+``Session`` is the batch form (one persistent-map builder for many operations), used by
+``replay`` and the command line; ``apply`` is exactly a one-operation session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import assert_never
+
+from identity_model.errors import Code
+from identity_model.events import ProcessedEvent
+from identity_model.ingestion import ingest
+from identity_model.operations import (
+    Alias,
+    Capture,
+    CreatePersonProfile,
+    Group,
+    Identify,
+    Ingest,
+    Operation,
+    Reset,
+    SetPersonProperties,
+)
+from identity_model.outcome import Status, Step, rejected
+from identity_model.world import EMPTY, World, WorldBuilder
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """The new world and what the operation did. ``world`` is the old one unless applied."""
+
+    world: World
+    step: Step
+
+    @property
+    def status(self) -> Status:
+        return self.step.status
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        return self.step.codes
+
+    @property
+    def event(self) -> ProcessedEvent | None:
+        return self.step.event
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return self.step.rules
+
+
+def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
+    match op:
+        case Ingest():
+            return ingest(builder, op)
+        case (
+            Capture()
+            | Identify()
+            | Alias()
+            | Reset()
+            | Group()
+            | SetPersonProperties()
+            | (CreatePersonProfile())
+        ):
+            return rejected(Code.INVALID_OPERATION, "client operations are not modelled yet")
+        case _:
+            assert_never(op)
+
+
+class Session:
+    """Applies many operations to one builder; ``world`` is the state after the last one.
+
+    Not thread-safe. The worlds it hands out are immutable snapshots and stay valid.
+    """
+
+    __slots__ = ("_builder", "_changed", "_world")
+
+    def __init__(self, world: World = EMPTY) -> None:
+        self._world = world
+        self._builder = WorldBuilder(world)
+        self._changed = False
+
+    def apply(self, op: Operation) -> Step:
+        step = _dispatch(self._builder, op)
+        if step.status is Status.APPLIED:
+            self._changed = True
+        return step
+
+    @property
+    def world(self) -> World:
+        if self._changed:
+            self._world = self._builder.finish()
+            self._changed = False
+        return self._world
+
+
+def apply(world: World, op: Operation) -> Outcome:
+    """One operation: ``(world, op) -> (new world, outcome)``. ``world`` is never changed."""
+    session = Session(world)
+    step = session.apply(op)
+    return Outcome(world=session.world, step=step)
+
+
+def replay(ops: Iterable[Operation], world: World = EMPTY) -> World:
+    """The left fold of ``apply`` over ``ops``: ``replay(xs + ys) == replay(ys, replay(xs))``."""
+    session = Session(world)
+    for op in ops:
+        session.apply(op)
+    return session.world

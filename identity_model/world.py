@@ -1,0 +1,124 @@
+"""The immutable world: the person graph, group properties, the event log and usage.
+
+``World`` values never change. ``WorldBuilder`` batches the changes of one or many operations
+with persistent-map mutation builders and ``finish`` returns the next ``World``; the world it
+started from stays valid and unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from immutables import Map
+
+from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage, month_of
+from identity_model.jsontypes import Json
+from identity_model.operations import Config
+from identity_model.persons import GraphBuilder, Person, PersonGraph, PersonKey
+
+GroupKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class World:
+    """Everything the model knows after some operations. Compare worlds with ``==``."""
+
+    config: Config = field(default_factory=Config)
+    graph: PersonGraph = field(default_factory=PersonGraph)
+    groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
+    events: Map[int, ProcessedEvent] = field(default_factory=Map)
+    usage: Usage = NO_USAGE
+    usage_by_month: Map[str, Usage] = field(default_factory=Map)
+
+    @property
+    def event_count(self) -> int:
+        return len(self.events)
+
+    def event_log(self) -> list[ProcessedEvent]:
+        """Every processed event, in processing order."""
+        return [self.events[seq] for seq in range(len(self.events))]
+
+    def person_of(self, distinct_id: str) -> Person | None:
+        return self.graph.person_of(distinct_id)
+
+    def person_key_of(self, distinct_id: str) -> PersonKey | None:
+        return self.graph.key_of(distinct_id)
+
+
+EMPTY = World()
+
+
+def empty_world(config: Config | None = None) -> World:
+    """A world with nothing in it yet, under ``config`` (the script's config line)."""
+    return EMPTY if config is None or config == EMPTY.config else World(config=config)
+
+
+class WorldBuilder:
+    """Mutable, single-threaded builder over a ``World``.
+
+    Reducers read and write through it; nothing they write is visible in any ``World`` until
+    ``finish``. A rejected operation must write nothing (reducers validate before writing).
+    """
+
+    __slots__ = ("_base_usage", "_counts", "_events", "_groups", "_months", "config", "graph")
+
+    def __init__(self, world: World) -> None:
+        self.config = world.config
+        self.graph = GraphBuilder(world.graph)
+        self._load(world)
+
+    def _load(self, world: World) -> None:
+        self._groups = world.groups.mutate()
+        self._events = world.events.mutate()
+        self._months = world.usage_by_month
+        self._base_usage = world.usage
+        # month -> [anonymous, identified] counted since the last finish (cheap in a hot loop)
+        self._counts: dict[str, list[int]] = {}
+
+    def finish(self) -> World:
+        months = self._months.mutate()
+        anonymous, identified = 0, 0
+        for month, (new_anonymous, new_identified) in self._counts.items():
+            old = months.get(month, NO_USAGE)
+            months[month] = Usage(
+                anonymous_events=old.anonymous_events + new_anonymous,
+                identified_events=old.identified_events + new_identified,
+            )
+            anonymous += new_anonymous
+            identified += new_identified
+        usage = self._base_usage
+        world = World(
+            config=self.config,
+            graph=self.graph.finish(),
+            groups=self._groups.finish(),
+            events=self._events.finish(),
+            usage=Usage(
+                anonymous_events=usage.anonymous_events + anonymous,
+                identified_events=usage.identified_events + identified,
+            ),
+            usage_by_month=months.finish(),
+        )
+        self._load(world)
+        return world
+
+    @property
+    def next_seq(self) -> int:
+        return len(self._events)
+
+    def record(self, event: ProcessedEvent) -> None:
+        """Append a stored event to the log and count it on its meter."""
+        assert event.seq == len(self._events), "events are recorded in sequence"
+        self._events[event.seq] = event
+        kind = event.billed_as
+        if kind is not None:
+            month = month_of(event.timestamp)
+            counts = self._counts.get(month)
+            if counts is None:
+                counts = self._counts[month] = [0, 0]
+            counts[kind is BillingKind.IDENTIFIED] += 1
+
+    def group(self, key: GroupKey) -> Map[str, Json]:
+        return self._groups.get(key, Map())
+
+    def put_group(self, key: GroupKey, properties: Map[str, Json]) -> None:
+        self._groups[key] = properties
