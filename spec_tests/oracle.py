@@ -1,0 +1,436 @@
+"""A deliberately naive, independent model of the rules: plain mutable dicts, no cleverness.
+
+It is the reference the state machines compare an implementation against, and the naive
+baseline of the benchmark. Written from the rule digest alone; it never imports
+``identity_model``. Persons are dicts; a merge rewrites every moved id (simple, slow).
+
+``run(script) -> report`` follows the adapter protocol (see ``spec_tests.protocol``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from spec_tests.oracle_client import Devices
+
+# ---------------------------------------------------------------- constants from the digest
+
+ILLEGAL_ANY_CASE = [
+    "anonymous",
+    "guest",
+    "distinctid",
+    "distinct_id",
+    "id",
+    "not_authenticated",
+    "email",
+    "undefined",
+    "true",
+    "false",
+]
+ILLEGAL_EXACT = ["[object Object]", "NaN", "None", "none", "null", "0", "undefined"]
+PERSON_ONLY = ["$identify", "$create_alias", "$merge_dangerously", "$groupidentify"]
+NOT_BILLED = [
+    "$feature_flag_called",
+    "$experiment_exposure",
+    "survey sent",
+    "survey shown",
+    "survey dismissed",
+    "$exception",
+    "$llm_prompt_fetched",
+    "$conversations_loaded",
+    "$conversations_widget_loaded",
+    "$conversations_message_sent",
+    "$conversations_user_identified",
+    "$conversations_restore_link_requested",
+    "$conversations_widget_state_changed",
+    "$conversations_back_to_tickets",
+    "$ai_generation",
+    "$ai_embedding",
+    "$ai_evaluation",
+    "$ai_span",
+    "$ai_trace",
+    "$ai_metric",
+    "$ai_feedback",
+]
+UNICODE_SPACES = "".join(
+    chr(c) for c in [0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+)
+JS_SPACE = "\t\n\x0b\x0c\r " + UNICODE_SPACES + "\ufeff"  # String.prototype.trim
+RUST_SPACE = "\t\n\x0b\x0c\r \x85" + UNICODE_SPACES  # char::is_whitespace
+
+OP_KEYS = {
+    "ingest": {"distinct_id", "event", "properties", "timestamp"},
+    "capture": {"event", "properties"},
+    "identify": {"distinct_id", "set", "set_once"},
+    "alias": {"alias"},
+    "reset": {"reset_device_id", "new_anonymous_id"},
+    "group": {"group_type", "group_key", "properties"},
+    "set_person_properties": {"set", "set_once"},
+    "create_person_profile": set(),
+}
+CLIENT_COMMON = {"device", "timestamp", "anonymous_id"}
+TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+class BadOp(Exception):
+    pass
+
+
+def illegal(distinct_id: str) -> bool:
+    if distinct_id.strip(JS_SPACE) == "":
+        return True
+    for word in ILLEGAL_ANY_CASE:
+        if distinct_id.lower() in (word, "'" + word + "'", '"' + word + '"'):
+            return True
+    return any(distinct_id in (word, "'" + word + "'", '"' + word + '"') for word in ILLEGAL_EXACT)
+
+
+def js_string(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value == int(value) and abs(value) < 1e21:
+            return str(int(value))
+        text = repr(value)
+        if "e" in text:
+            m, e = text.split("e")
+            text = m + "e" + ("-" if e[0] == "-" else "+") + str(int(e.lstrip("+-")))
+        return text
+    if isinstance(value, dict):
+        return "[object Object]"
+    return ",".join("" if item is None else js_string(item) for item in value)
+
+
+def js_truthy(value: Any) -> bool:
+    return value not in (None, False, "", 0) or value is True
+
+
+def parse_time(text: Any) -> datetime:
+    if not isinstance(text, str) or not TIME.match(text):
+        raise BadOp("bad timestamp")
+    m = TIME.match(text)
+    assert m
+    offset = m.group(4)
+    if offset in ("Z", "z"):
+        offset = "+00:00"
+    try:
+        return datetime.fromisoformat(
+            m.group(1) + "T" + m.group(2) + (m.group(3) or "")[:7] + offset
+        ).astimezone(UTC)
+    except ValueError:
+        raise BadOp("bad timestamp") from None
+
+
+class Oracle:
+    """One script's world, mutated in place."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.person_of: dict[str, dict[str, Any]] = {}  # distinct id -> person dict
+        self.persons: list[dict[str, Any]] = []  # live persons
+        self.events: list[dict[str, Any]] = []  # report entries plus internals
+        self.anonymous = 0
+        self.identified = 0
+        self.groups: dict[tuple[str, str], dict[str, Any]] = {}
+
+    # ------------------------------------------------------------------ ingestion (SV)
+
+    def ingest(
+        self,
+        step: int,
+        raw_id: Any,
+        name: str,
+        props: dict[str, Any],
+        when: datetime,
+        device: str | None = None,
+    ) -> tuple[str, list[str]]:
+        codes: list[str] = []
+        value = raw_id
+        if value is None:
+            value = props.get("distinct_id")
+        if value is None:
+            return "rejected", ["missing_distinct_id"]
+        text = (
+            value
+            if isinstance(value, str)
+            else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        )
+        if text.strip(RUST_SPACE) == "":
+            return "rejected", ["missing_distinct_id"]
+        text = text.replace("\x00", "\ufffd")
+        if len(text) > 200:
+            text = text[:200]
+            codes.append("distinct_id_truncated")
+        flag = props.get("$process_person_profile", "<absent>")
+        personless = self.turns_processing_off(flag)
+        if not personless and flag != "<absent>" and flag is not True:
+            codes.append("invalid_process_person_profile")
+        if personless and name in PERSON_ONLY:
+            codes.append("person_processing_disabled")
+            self.events.append(
+                {
+                    "step": step,
+                    "event": name,
+                    "distinct_id": text,
+                    "kind": None,
+                    "dropped": True,
+                    "time": when,
+                    "device": device,
+                }
+            )
+            return "ignored", codes
+        if personless:
+            person = self.person_of.get(text)
+            kind = "anonymous"
+            if person is not None and self.force_upgraded(person, when):
+                kind = "identified"
+        else:
+            kind = "identified"
+            self.person_event(text, name, props, when, codes)
+        billed = kind if name not in NOT_BILLED else None
+        if billed == "anonymous":
+            self.anonymous += 1
+        elif billed == "identified":
+            self.identified += 1
+        self.events.append(
+            {
+                "step": step,
+                "event": name,
+                "distinct_id": text,
+                "kind": billed,
+                "processed": kind,
+                "dropped": False,
+                "time": when,
+                "device": device,
+            }
+        )
+        return "applied", codes
+
+    # Decision points, one method each, so spec_tests.broken can get exactly one of them wrong.
+
+    def turns_processing_off(self, flag: Any) -> bool:
+        return flag is False
+
+    def force_upgraded(self, person: dict[str, Any], when: datetime) -> bool:
+        return bool(when - person["created"] > timedelta(seconds=60))
+
+    def is_illegal(self, distinct_id: str) -> bool:
+        return illegal(distinct_id)
+
+    def refuses_identified_source(self, source: dict[str, Any], name: str) -> bool:
+        return bool(source["identified"]) and name != "$merge_dangerously"
+
+    def new_person(self, ids: list[str], identified: bool, when: datetime) -> dict[str, Any]:
+        person = {"ids": set(ids), "props": {}, "identified": identified, "created": when}
+        self.persons.append(person)
+        for distinct_id in ids:
+            self.person_of[distinct_id] = person
+        return person
+
+    def person_event(
+        self, target: str, name: str, props: dict[str, Any], when: datetime, codes: list[str]
+    ) -> None:
+        source = None
+        if name == "$identify" and "$anon_distinct_id" in props:
+            source = js_string(props["$anon_distinct_id"])
+        if name in ("$create_alias", "$merge_dangerously") and js_truthy(props.get("alias")):
+            source = js_string(props["alias"])
+        if name == "$groupidentify":
+            gtype, gkey = props.get("$group_type"), props.get("$group_key")
+            if isinstance(gtype, str) and gkey is not None:
+                group = self.groups.setdefault((gtype, js_string(gkey)), {})
+                if isinstance(props.get("$group_set"), dict):
+                    group.update(props["$group_set"])
+            props = {k: v for k, v in props.items() if k not in ("$set", "$set_once", "$unset")}
+        if source is not None and source != target:
+            if self.is_illegal(target) or self.is_illegal(source):
+                codes.append("illegal_distinct_id")
+            else:
+                self.merge(source, target, name, when, codes)
+        person = self.person_of.get(target)
+        if person is None:
+            person = self.new_person([target], False, when)
+        self.update(person, props)
+
+    def merge(self, source: str, target: str, name: str, when: datetime, codes: list[str]) -> None:
+        src = self.person_of.get(source)
+        tgt = self.person_of.get(target)
+        if src is None and tgt is None:
+            self.new_person([target, source], True, when)
+        elif src is None:
+            assert tgt is not None
+            tgt["ids"].add(source)
+            self.person_of[source] = tgt
+            tgt["identified"] = True
+        elif tgt is None:
+            src["ids"].add(target)
+            self.person_of[target] = src
+            src["identified"] = True
+        elif src is tgt:
+            tgt["identified"] = True
+        elif self.refuses_identified_source(src, name):
+            codes.append("cannot_merge_already_identified")
+            tgt["identified"] = True
+        else:
+            merged = dict(src["props"])
+            merged.update(tgt["props"])
+            tgt["props"] = merged
+            tgt["created"] = min(src["created"], tgt["created"])
+            tgt["identified"] = True
+            for distinct_id in src["ids"]:
+                self.person_of[distinct_id] = tgt
+            tgt["ids"] |= src["ids"]
+            self.persons.remove(src)
+
+    def update(self, person: dict[str, Any], props: dict[str, Any]) -> None:
+        before = set(person["props"])
+        set_once = props.get("$set_once")
+        set_ = props.get("$set")
+        unset = props.get("$unset")
+        if isinstance(set_once, dict):
+            for key, value in set_once.items():
+                if key not in person["props"]:
+                    person["props"][key] = value
+        if isinstance(set_, dict):
+            person["props"].update(set_)
+        keys: list[Any] = []
+        if isinstance(unset, dict):
+            keys = list(unset)
+        elif isinstance(unset, list):
+            keys = [k for k in unset if isinstance(k, str)]
+        for key in keys:
+            if key in before:
+                person["props"].pop(key, None)
+
+    # ------------------------------------------------------------------ the report
+
+    def report(self, steps: list[dict[str, Any]]) -> dict[str, Any]:
+        live = sorted(self.persons, key=lambda p: min(p["ids"]))
+        index = {id(p): n for n, p in enumerate(live)}
+        events = []
+        for entry in self.events:
+            person = None
+            if not entry["dropped"] and entry["distinct_id"] in self.person_of:
+                person = index[id(self.person_of[entry["distinct_id"]])]
+            events.append(
+                {
+                    "step": entry["step"],
+                    "event": entry["event"],
+                    "distinct_id": entry["distinct_id"],
+                    "billed_as": entry["kind"],
+                    "person": person,
+                }
+            )
+        return {
+            "format": "identity-model-report/1",
+            "steps": steps,
+            "events": events,
+            "persons": [
+                {
+                    "distinct_ids": sorted(p["ids"]),
+                    "is_identified": p["identified"],
+                    "properties": dict(sorted(p["props"].items())),
+                }
+                for p in live
+            ],
+            "usage": {"anonymous_events": self.anonymous, "identified_events": self.identified},
+        }
+
+
+def read_config(obj: dict[str, Any]) -> dict[str, Any]:
+    body = obj.get("config")
+    if set(obj) != {"config"} or not isinstance(body, dict):
+        raise BadOp("config")
+    if set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"}:
+        raise BadOp("config keys")
+    config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
+    config.update({k: v for k, v in body.items() if k != "free_events_per_month"})
+    if config["vendor"] not in ("posthog", "customerio"):
+        raise BadOp("vendor")
+    if config["person_profiles"] not in ("identified_only", "always", "never"):
+        raise BadOp("person_profiles")
+    if config["client"] not in ("browser", "mobile", "core"):
+        raise BadOp("client")
+    free = body.get("free_events_per_month")
+    if free is not None and (type(free) is not int or free < 0):
+        raise BadOp("free")
+    return config
+
+
+def check_shape(obj: dict[str, Any]) -> str:
+    name = obj.get("op")
+    if not isinstance(name, str) or name not in OP_KEYS:
+        raise BadOp("op")
+    allowed = OP_KEYS[name] | {"op"}
+    if name != "ingest":
+        allowed |= CLIENT_COMMON
+    if set(obj) - allowed:
+        raise BadOp("unknown key")
+    for key in ("properties", "set", "set_once"):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            raise BadOp(key)
+    for key in ("device", "anonymous_id", "new_anonymous_id", "group_type"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise BadOp(key)
+    if name in ("ingest", "capture") and not isinstance(obj.get("event"), str):
+        raise BadOp("event")
+    if "reset_device_id" in obj and not isinstance(obj["reset_device_id"], bool):
+        raise BadOp("reset_device_id")
+    return name
+
+
+def run(script: list[dict[str, Any]], world_class: type[Oracle] = Oracle) -> dict[str, Any]:
+    """Adapter protocol: the report of ``script`` (``world_class``: for broken variants)."""
+    config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
+    steps: list[dict[str, Any]] = []
+    clock: datetime | None = None
+    world: Oracle | None = None
+    devices: Devices | None = None
+    for line, obj in enumerate(script, start=1):
+        is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
+        if is_config and line == 1:
+            try:
+                config = read_config(obj)
+                continue
+            except BadOp:
+                pass
+        if world is None or devices is None:
+            world = world_class(config)
+            devices = Devices(world)
+        name = obj.get("op") if isinstance(obj, dict) else None
+        step: dict[str, Any] = {"line": line, "op": name if isinstance(name, str) else None}
+        try:
+            if not isinstance(obj, dict) or is_config:
+                raise BadOp("not an operation")
+            check_shape(obj)
+            if obj.get("timestamp") is not None:
+                when = parse_time(obj["timestamp"])
+            else:
+                when = clock + timedelta(seconds=1) if clock else datetime(2026, 1, 1, tzinfo=UTC)
+        except BadOp:
+            step.update(outcome="rejected", codes=["invalid_operation"])
+            steps.append(step)
+            continue
+        clock = when
+        if obj["op"] == "ingest":
+            outcome, codes = world.ingest(
+                len(steps), obj.get("distinct_id"), obj["event"], obj.get("properties") or {}, when
+            )
+        else:
+            outcome, codes = devices.apply(len(steps), obj, when)
+        step.update(outcome=outcome, codes=codes)
+        steps.append(step)
+    if world is None:
+        world = world_class(config)
+    return world.report(steps)

@@ -1,0 +1,96 @@
+"""Hypothesis strategies for conformance scripts (lists of JSON operation objects).
+
+Ids come from a small pool on purpose, so that generated scripts collide, merge, hit the
+illegal list and re-use personless ids; timestamps are mostly omitted (one second apart) and
+sometimes jump, to cross the one-minute force-upgrade boundary both ways.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+LEGAL_IDS = ["anon-1", "anon-2", "user-1", "user-2", "Nan", "NULL"]
+ILLEGAL_IDS = ["null", "undefined", "NaN", "0", "guest", "", "  ", "'true'"]
+DISTINCT_IDS = (
+    st.sampled_from(LEGAL_IDS) | st.sampled_from(ILLEGAL_IDS) | st.sampled_from([42, True, None])
+)
+KEYS = st.sampled_from(["a", "b", "c"])
+VALUES = st.one_of(st.integers(-2, 2), st.sampled_from(["x", "y"]), st.none(), st.booleans())
+OBJECTS = st.dictionaries(KEYS, VALUES, max_size=3)
+FLAGS = st.sampled_from(["absent", "absent", False, False, True, "false", 0, None])
+EVENTS = st.sampled_from(
+    [
+        "$pageview",
+        "clicked",
+        "$set",
+        "$identify",
+        "$create_alias",
+        "$merge_dangerously",
+        "$groupidentify",
+        "$feature_flag_called",
+    ]
+)
+TIMES = st.sampled_from(
+    [
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:01:00Z",
+        "2026-01-01T00:01:01Z",
+        "2026-01-01T00:05:00Z",
+        "2026-02-01T00:00:00+01:00",
+        "2026-03-15T12:00:00.5Z",
+    ]
+)
+
+
+@st.composite
+def ingest_ops(draw: st.DrawFn) -> dict[str, Any]:
+    """One ``ingest`` line, anything from a plain event to a merge with odd ids and flags."""
+    event = draw(EVENTS)
+    properties: dict[str, Any] = {}
+    flag = draw(FLAGS)
+    if flag != "absent":
+        properties["$process_person_profile"] = flag
+    if event == "$identify" and draw(st.booleans()):
+        properties["$anon_distinct_id"] = draw(DISTINCT_IDS)
+    if event in ("$create_alias", "$merge_dangerously") and draw(st.booleans()):
+        properties["alias"] = draw(DISTINCT_IDS)
+    if event == "$groupidentify":
+        properties["$group_type"] = "company"
+        properties["$group_key"] = draw(st.sampled_from(["acme", "globex"]))
+        properties["$group_set"] = draw(OBJECTS)
+    if draw(st.integers(0, 3)) == 0:
+        properties["$set"] = draw(OBJECTS)
+    if draw(st.integers(0, 4)) == 0:
+        properties["$set_once"] = draw(OBJECTS)
+    if draw(st.integers(0, 6)) == 0:
+        properties["$unset"] = draw(st.lists(KEYS, max_size=2))
+    op: dict[str, Any] = {"op": "ingest", "event": event}
+    distinct_id = draw(DISTINCT_IDS)
+    if distinct_id is not None or draw(st.booleans()):
+        op["distinct_id"] = distinct_id
+    if properties:
+        op["properties"] = properties
+    if draw(st.integers(0, 5)) == 0:
+        op["timestamp"] = draw(TIMES)
+    return op
+
+
+BAD_LINES = st.sampled_from(
+    [
+        {"op": "ingest", "event": "e", "distinct_id": "u", "unknown": 1},
+        {"op": "nope"},
+        {"op": "ingest", "distinct_id": "u"},
+        {"op": "ingest", "event": "e", "distinct_id": "u", "timestamp": "yesterday"},
+        {"op": "ingest", "event": "e", "distinct_id": "u", "properties": [1]},
+        {"config": {"person_profiles": "always"}},
+    ]
+)
+
+
+def server_scripts(max_size: int = 25) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Scripts of ``ingest`` lines, now and then a malformed line."""
+    return st.lists(
+        st.one_of(ingest_ops(), ingest_ops(), ingest_ops(), BAD_LINES), max_size=max_size
+    )
