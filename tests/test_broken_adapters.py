@@ -1,0 +1,58 @@
+"""Meta-tests: the conformance suite passes on the oracle and fails on every broken adapter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+BROKEN = [
+    "spec_tests.broken.server:merges_identified_persons",
+    "spec_tests.broken.server:string_false_is_personless",
+    "spec_tests.broken.server:no_illegal_guard",
+    "spec_tests.broken.server:no_force_upgrade",
+    "spec_tests.broken.server:set_once_overwrites",
+    "spec_tests.broken.server:rebills_after_merge",
+]
+
+
+def run_suite(impl: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "spec_tests",
+            f"--identity-impl={impl}",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_suite_passes_on_the_oracle() -> None:
+    result = run_suite("spec_tests.oracle:run")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("impl", BROKEN)
+def test_suite_fails_on_a_broken_adapter(impl: str) -> None:
+    result = run_suite(impl, "-x")
+    assert result.returncode == 1, f"{impl} was not caught:\n{result.stdout[-3000:]}"
+    assert "failed" in result.stdout
+
+
+def test_unknown_adapter_is_a_usage_error() -> None:
+    result = run_suite("no.such.module:run")
+    assert result.returncode != 0
+    assert "cannot import" in result.stdout + result.stderr
