@@ -21,6 +21,7 @@ class Code(StrEnum):
     INVALID_DISTINCT_ID = "invalid_distinct_id"
     DISTINCT_ID_TRUNCATED = "distinct_id_truncated"
     ANONYMOUS_ID_ALREADY_ASSIGNED = "anonymous_id_already_assigned"
+    ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_OPERATION = "invalid_operation"
 
 

@@ -22,7 +22,9 @@ class Vendor(StrEnum):
 
 
 class PersonProfiles(StrEnum):
-    """The SDK's ``person_profiles`` setting (CL-02)."""
+    """The SDK's ``person_profiles`` setting."""
+
+    # CL-02: identified_only is the default; the web docs list only it and always.
 
     IDENTIFIED_ONLY = "identified_only"
     ALWAYS = "always"
@@ -152,6 +154,7 @@ class CreatePersonProfile:
     anonymous_id: str | None = None
 
 
+# CL-24: setPersonPropertiesForFlags is no operation: it only overrides local flag values.
 ClientOperation: TypeAlias = (
     Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
 )

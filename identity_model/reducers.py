@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
+from identity_model.client import apply_client
 from identity_model.errors import Code
 from identity_model.events import ProcessedEvent
 from identity_model.ingestion import ingest
@@ -25,7 +26,7 @@ from identity_model.operations import (
     Reset,
     SetPersonProperties,
 )
-from identity_model.outcome import Status, Step, rejected
+from identity_model.outcome import Status, Step
 from identity_model.world import EMPTY, World, WorldBuilder
 
 
@@ -64,9 +65,9 @@ def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
             | Reset()
             | Group()
             | SetPersonProperties()
-            | (CreatePersonProfile())
+            | CreatePersonProfile()
         ):
-            return rejected(Code.INVALID_OPERATION, "client operations are not modelled yet")
+            return apply_client(builder, op)
         case _:
             assert_never(op)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from immutables import Map
 
+from identity_model.device import Device
 from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage, month_of
 from identity_model.jsontypes import Json
 from identity_model.operations import Config
@@ -25,6 +26,7 @@ class World:
 
     config: Config = field(default_factory=Config)
     graph: PersonGraph = field(default_factory=PersonGraph)
+    devices: Map[str, Device] = field(default_factory=Map)
     groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
     events: Map[int, ProcessedEvent] = field(default_factory=Map)
     usage: Usage = NO_USAGE
@@ -44,6 +46,10 @@ class World:
     def person_key_of(self, distinct_id: str) -> PersonKey | None:
         return self.graph.key_of(distinct_id)
 
+    def device(self, name: str) -> Device | None:
+        """A device that some call has changed; ``None`` while it is in its initial state."""
+        return self.devices.get(name)
+
 
 EMPTY = World()
 
@@ -60,7 +66,16 @@ class WorldBuilder:
     ``finish``. A rejected operation must write nothing (reducers validate before writing).
     """
 
-    __slots__ = ("_base_usage", "_counts", "_events", "_groups", "_months", "config", "graph")
+    __slots__ = (
+        "_base_usage",
+        "_counts",
+        "_devices",
+        "_events",
+        "_groups",
+        "_months",
+        "config",
+        "graph",
+    )
 
     def __init__(self, world: World) -> None:
         self.config = world.config
@@ -68,6 +83,7 @@ class WorldBuilder:
         self._load(world)
 
     def _load(self, world: World) -> None:
+        self._devices = world.devices.mutate()
         self._groups = world.groups.mutate()
         self._events = world.events.mutate()
         self._months = world.usage_by_month
@@ -90,6 +106,7 @@ class WorldBuilder:
         world = World(
             config=self.config,
             graph=self.graph.finish(),
+            devices=self._devices.finish(),
             groups=self._groups.finish(),
             events=self._events.finish(),
             usage=Usage(
@@ -116,6 +133,12 @@ class WorldBuilder:
             if counts is None:
                 counts = self._counts[month] = [0, 0]
             counts[kind is BillingKind.IDENTIFIED] += 1
+
+    def device(self, name: str) -> Device | None:
+        return self._devices.get(name)
+
+    def put_device(self, device: Device) -> None:
+        self._devices[device.name] = device
 
     def group(self, key: GroupKey) -> Map[str, Json]:
         return self._groups.get(key, Map())
