@@ -390,8 +390,12 @@ def check_shape(obj: dict[str, Any]) -> str:
     return name
 
 
-def run(script: list[dict[str, Any]], world_class: type[Oracle] = Oracle) -> dict[str, Any]:
-    """Adapter protocol: the report of ``script`` (``world_class``: for broken variants)."""
+def run(
+    script: list[dict[str, Any]],
+    world_class: type[Oracle] = Oracle,
+    devices_class: type[Devices] = Devices,
+) -> dict[str, Any]:
+    """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
     config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
     steps: list[dict[str, Any]] = []
     clock: datetime | None = None
@@ -407,7 +411,7 @@ def run(script: list[dict[str, Any]], world_class: type[Oracle] = Oracle) -> dic
                 pass
         if world is None or devices is None:
             world = world_class(config)
-            devices = Devices(world)
+            devices = devices_class(world)
         name = obj.get("op") if isinstance(obj, dict) else None
         step: dict[str, Any] = {"line": line, "op": name if isinstance(name, str) else None}
         try:

@@ -1,14 +1,387 @@
-"""The oracle's SDK layer (filled in with the client rules)."""
+"""The oracle's SDK layer: devices as plain dicts, written from rules-client.md alone.
+
+Deliberately plain: one function per call, if/else instead of tables, no sharing with
+``identity_model``.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+CAMPAIGN = [
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content",
+    "utm_term",
+    "gad_source",
+    "mc_cid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "fbclid",
+    "msclkid",
+    "twclid",
+    "li_fat_id",
+    "igshid",
+    "ttclid",
+    "rdt_cid",
+    "epik",
+    "qclid",
+    "sccid",
+    "irclid",
+    "_kx",
+]
+ENGINES = [
+    ("google", r"https?://(.*)google.([^/?]*)"),
+    ("bing", r"https?://(.*)bing.com"),
+    ("yahoo", r"https?://(.*)yahoo.com"),
+    ("duckduckgo", r"https?://(.*)duckduckgo.com"),
+]
+
+
+def js_number_text(value: Any) -> Any:
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        if value == int(value) and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return value
+
+
+def get_query_param(url: str, name: str) -> str:
+    query = url.split("#", maxsplit=1)[0]
+    query = query.split("?", 1)[1] if "?" in query else ""
+    query = query.lstrip("?")
+    for part in query.split("&"):
+        bits = part.split("=")
+        if bits[0] == name:
+            if len(bits) < 2:
+                return ""
+            try:
+                text = unquote(bits[1], errors="strict")
+            except UnicodeDecodeError:
+                text = bits[1]
+            return text.replace("+", " ")
+    return ""
+
+
+def parse_url(url: str) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return (parts.hostname or "") + ("" if port is None else ":" + str(port)), parts.path or "/"
+
+
+def initial_props(info: dict[str, Any] | None) -> dict[str, Any]:
+    if info is None:
+        return {}
+    referrer, url = info["r"], info["u"]
+    out: dict[str, Any] = {"$initial_referrer": referrer}
+    if referrer == "$direct":
+        out["$initial_referring_domain"] = "$direct"
+    elif parse_url(referrer):
+        out["$initial_referring_domain"] = parse_url(referrer)[0]  # type: ignore[index]
+    if url:
+        out["$initial_current_url"] = url
+        parsed = parse_url(url)
+        if parsed:
+            out["$initial_host"] = parsed[0]
+            out["$initial_pathname"] = parsed[1]
+        for name in CAMPAIGN:
+            out["$initial_" + name] = get_query_param(url, name) or None
+    if referrer:
+        for engine, pattern in ENGINES:
+            if re.match(pattern, referrer):
+                out["$initial_search_engine"] = engine
+                word = get_query_param(referrer, "p" if engine == "yahoo" else "q")
+                if word:
+                    out["$initial_ph_keyword"] = word
+                break
+    return out
+
+
+def props_hash(distinct_id: str, set_: Any, set_once: Any) -> str:
+    return json.dumps({"d": distinct_id, "s": set_, "o": set_once}, sort_keys=True)
 
 
 class Devices:
+    """All devices of one script, mutated in place; events go to ``world.ingest``."""
+
     def __init__(self, world: Any) -> None:
         self.world = world
+        self.devices: dict[str, dict[str, Any]] = {}
+
+    def fresh(self, name: str, anonymous_id: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "first": anonymous_id,
+            "anon": anonymous_id,
+            "id": anonymous_id,
+            "device_id": anonymous_id,
+            "identified": False,
+            "epp": False,
+            "alias": None,
+            "groups": {},
+            "hash": None,
+            "info": None,
+            "initial_sent": False,
+            "resets": 0,
+        }
+
+    def processing(self, d: dict[str, Any]) -> bool:
+        mode = self.world.config["person_profiles"]
+        if mode == "never":
+            return False
+        if mode == "always":
+            return True
+        groups_count = bool(d["groups"]) and self.world.config["client"] != "mobile"
+        return d["identified"] or groups_count or d["alias"] is not None or d["epp"]
 
     def apply(self, step: int, obj: dict[str, Any], when: datetime) -> tuple[str, list[str]]:
-        return "rejected", ["invalid_operation"]
+        name = obj.get("device") or "default"
+        given_anon = obj.get("anonymous_id")
+        if name in self.devices:
+            d = self.devices[name]
+        else:
+            d = self.fresh(name, given_anon if given_anon is not None else name + "-anon-0")
+        if given_anon is not None and given_anon != d["first"]:
+            return "rejected", ["invalid_operation"]
+        before = json.dumps(d, sort_keys=True, default=str)
+        work = json.loads(before)
+        result = self.call(work, obj)
+        outcome, codes, event = result
+        if outcome != "applied":
+            return outcome, codes
+        event_outcome = None
+        if event is not None:
+            event_outcome, event_codes = self.send(step, work, event, when)
+            codes = codes + event_codes
+        changed = json.dumps(work, sort_keys=True, default=str) != before
+        if not changed and event_outcome is not None and event_outcome != "applied":
+            return event_outcome, codes
+        self.devices[name] = work
+        return "applied", codes
+
+    def send(
+        self, step: int, d: dict[str, Any], event: dict[str, Any], when: datetime
+    ) -> tuple[str, list[str]]:
+        props: dict[str, Any] = {"distinct_id": d["id"]}
+        props.update(event["props"])
+        if d["groups"]:
+            props["$groups"] = dict(d["groups"])
+        on = self.processing(d)
+        props["$process_person_profile"] = on
+        if on:
+            d["epp"] = True
+        set_once = event.get("set_once")
+        if (
+            on
+            and event["name"] != "$groupidentify"
+            and (event["name"] == "$identify" or not d["initial_sent"])
+        ):
+            merged = initial_props(d["info"])
+            merged.update(set_once or {})
+            set_once = merged if merged else None
+            d["initial_sent"] = True
+        if event.get("set") is not None:
+            inner: dict[str, Any] = props["$set"] if isinstance(props.get("$set"), dict) else {}
+            props["$set"] = {**inner, **event["set"]}
+        if set_once is not None:
+            inner_once: dict[str, Any] = (
+                props["$set_once"] if isinstance(props.get("$set_once"), dict) else {}
+            )
+            props["$set_once"] = {**inner_once, **set_once}
+        outcome: tuple[str, list[str]] = self.world.ingest(
+            step, props["distinct_id"], event["name"], props, when, device=d["name"]
+        )
+        return outcome
+
+    # ------------------------------------------------------------------ the calls
+
+    def call(
+        self, d: dict[str, Any], obj: dict[str, Any]
+    ) -> tuple[str, list[str], dict[str, Any] | None]:
+        op = obj["op"]
+        never = self.world.config["person_profiles"] == "never"
+        client = self.world.config["client"]
+        if op == "capture":
+            props = obj.get("properties") or {}
+            url, ref = props.get("$current_url"), props.get("$referrer")
+            if d["info"] is None and (isinstance(url, str) or isinstance(ref, str)):
+                d["info"] = {
+                    "r": ref if isinstance(ref, str) and ref else "$direct",
+                    "u": url if isinstance(url, str) else None,
+                }
+            return "applied", [], {"name": obj["event"], "props": props}
+        if op == "identify":
+            return self.identify(d, obj.get("distinct_id"), obj.get("set"), obj.get("set_once"))
+        if op == "set_person_properties":
+            return self.set_props(
+                d, obj.get("set"), obj.get("set_once"), "person_properties_repeated"
+            )
+        if op == "create_person_profile":
+            if never:
+                return "ignored", ["person_processing_disabled"], None
+            if self.processing(d):
+                return "ignored", [], None
+            d["epp"] = True
+            return self.set_props(d, {}, {}, "person_properties_repeated")
+        if op == "alias":
+            alias = js_number_text(obj.get("alias"))
+            if not isinstance(alias, str) or alias == "":
+                return "rejected", ["invalid_operation"], None
+            if never:
+                return "ignored", ["person_processing_disabled"], None
+            if alias == d["id"] and client != "mobile":
+                return self.identify(d, alias, None, None)
+            d["epp"] = True
+            d["alias"] = alias
+            return (
+                "applied",
+                [],
+                {"name": "$create_alias", "props": {"alias": alias, "distinct_id": d["id"]}},
+            )
+        if op == "reset":
+            n = d["resets"] + 1
+            new = (
+                obj["new_anonymous_id"]
+                if obj.get("new_anonymous_id") is not None
+                else f"{d['name']}-anon-{n}"
+            )
+            old = dict(d)
+            d.clear()
+            d.update(self.fresh(old["name"], new))
+            d["first"] = old["first"]
+            d["device_id"] = new if obj.get("reset_device_id") else old["device_id"]
+            d["initial_sent"] = old["initial_sent"]
+            d["resets"] = n
+            return "applied", [], None
+        if op == "group":
+            gtype, key = obj.get("group_type"), js_number_text(obj.get("group_key"))
+            if not gtype or not isinstance(key, str) or key == "":
+                return "rejected", ["invalid_operation"], None
+            if client == "mobile" and never:
+                return "ignored", ["person_processing_disabled"], None
+            props = obj.get("properties")
+            if d["groups"].get(gtype) == key and props is None and client != "mobile":
+                return "ignored", [], None
+            d["groups"][gtype] = key
+            if client == "mobile" or (props is not None and not never):
+                d["epp"] = True
+            payload = {"$group_type": gtype, "$group_key": key}
+            if props is not None:
+                payload["$group_set"] = props
+            return "applied", [], {"name": "$groupidentify", "props": payload}
+        raise AssertionError(op)
+
+    def set_props(
+        self, d: dict[str, Any], set_: Any, set_once: Any, repeated: str
+    ) -> tuple[str, list[str], dict[str, Any] | None]:
+        if set_ is None and set_once is None:
+            return "ignored", [], None
+        if self.world.config["person_profiles"] == "never":
+            return "ignored", ["person_processing_disabled"], None
+        digest = props_hash(d["id"], set_, set_once)
+        if digest == d["hash"]:
+            return "ignored", [repeated], None
+        d["epp"] = True
+        d["hash"] = digest
+        return (
+            "applied",
+            [],
+            {"name": "$set", "props": {"$set": set_ or {}, "$set_once": set_once or {}}},
+        )
+
+    def identify(
+        self, d: dict[str, Any], new: Any, set_: Any, set_once: Any
+    ) -> tuple[str, list[str], dict[str, Any] | None]:
+        client = self.world.config["client"]
+        never = self.world.config["person_profiles"] == "never"
+        if client == "mobile" and never:
+            return "ignored", ["person_processing_disabled"], None
+        new = js_number_text(new)
+        if not isinstance(new, str) or new.strip() == "":
+            return "rejected", ["invalid_distinct_id"], None
+        if client != "mobile" and (
+            new == "$posthog_cookieless"
+            or new.lower() in ("distinct_id", "distinctid", "undefined", "null")
+        ):
+            return "rejected", ["invalid_distinct_id"], None
+        if never:
+            return "ignored", ["person_processing_disabled"], None
+        snapshot = json.dumps(d, sort_keys=True, default=str)
+        d["epp"] = True
+        d["user_id"] = new
+        previous = d["id"]
+        if not d["identified"]:
+            if new == previous:
+                d["identified"] = True
+                d["hash"] = props_hash(new, set_, set_once)
+                return (
+                    "applied",
+                    [],
+                    {"name": "$set", "props": {"$set": set_ or {}, "$set_once": set_once or {}}},
+                )
+            anon = previous if client == "browser" else d["anon"]
+            if not (new == d["alias"] and client != "mobile"):
+                d["id"] = new
+                d["alias"] = None
+            d["identified"] = True
+            d["hash"] = props_hash(new, set_, set_once)
+            return (
+                "applied",
+                [],
+                {
+                    "name": "$identify",
+                    "props": {"distinct_id": new, "$anon_distinct_id": anon},
+                    "set": set_ or {},
+                    "set_once": set_once or {},
+                },
+            )
+        if (new != previous and new != d["alias"]) or (
+            new == d["alias"] and client == "mobile" and new != previous
+        ):
+            if client == "mobile":
+                d.clear()
+                d.update(json.loads(snapshot))
+                return "ignored", ["already_identified"], None
+            if client == "core" and new != d["alias"]:
+                d["id"] = new
+                d["alias"] = None
+                d["hash"] = props_hash(new, set_, set_once)
+                return (
+                    "applied",
+                    [],
+                    {
+                        "name": "$identify",
+                        "props": {"distinct_id": new, "$anon_distinct_id": d["anon"]},
+                        "set": set_ or {},
+                        "set_once": set_once or {},
+                    },
+                )
+            d["id"] = new
+            d["alias"] = None
+            if set_ is None and set_once is None:
+                return "applied", [], None
+            outcome, codes, event = self.set_props(d, set_, set_once, "identify_repeated")
+            return "applied", [], event
+        if set_ is None and set_once is None:
+            if json.dumps(d, sort_keys=True, default=str) == snapshot:
+                return "ignored", ["identify_repeated"], None
+            return "applied", [], None
+        outcome, codes, event = self.set_props(d, set_, set_once, "identify_repeated")
+        if outcome == "ignored" and json.dumps(d, sort_keys=True, default=str) != snapshot:
+            return "applied", [], None
+        return outcome, codes, event

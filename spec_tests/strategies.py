@@ -94,3 +94,97 @@ def server_scripts(max_size: int = 25) -> st.SearchStrategy[list[dict[str, Any]]
     return st.lists(
         st.one_of(ingest_ops(), ingest_ops(), ingest_ops(), BAD_LINES), max_size=max_size
     )
+
+
+DEVICES = st.sampled_from(["default", "default", "phone"])
+CLIENT_IDS = (
+    st.sampled_from(["user-1", "user-2", "user-1", "default-anon-0", "alias-1"])
+    | st.sampled_from(["", " ", "null", "distinct_id", "guest", "0"])
+    | st.sampled_from([42, None])
+)
+CAPTURE_PROPERTIES = st.fixed_dictionaries(
+    {},
+    optional={
+        "$current_url": st.sampled_from(
+            ["https://shop.example.com/a?utm_source=news", "https://example.com", "not a url"]
+        ),
+        "$referrer": st.sampled_from(["https://www.google.com/search?q=x", "$direct", ""]),
+        "$set": OBJECTS,
+        "distinct_id": st.sampled_from(["user-9", ""]),
+        "$process_person_profile": st.booleans(),
+    },
+)
+MAYBE_OBJECTS = st.none() | OBJECTS
+
+
+def _client(op: str, **fields: Any) -> dict[str, Any]:
+    return {"op": op, **{key: value for key, value in fields.items() if value is not None}}
+
+
+def client_ops() -> st.SearchStrategy[dict[str, Any]]:
+    """One SDK call on one of two devices."""
+    device = DEVICES.map(lambda name: None if name == "default" else name)
+    return st.one_of(
+        st.builds(
+            lambda d, e, p: _client("capture", device=d, event=e, properties=p or None),
+            device,
+            st.sampled_from(["$pageview", "clicked", "$feature_flag_called"]),
+            CAPTURE_PROPERTIES,
+        ),
+        st.builds(
+            lambda d, i, s, o: _client("identify", device=d, distinct_id=i, set=s, set_once=o),
+            device,
+            CLIENT_IDS,
+            MAYBE_OBJECTS,
+            MAYBE_OBJECTS,
+        ),
+        st.builds(lambda d, a: _client("alias", device=d, alias=a), device, CLIENT_IDS),
+        st.builds(
+            lambda d, r, n: _client("reset", device=d, reset_device_id=r, new_anonymous_id=n),
+            device,
+            st.none() | st.booleans(),
+            st.none() | st.sampled_from(["fresh-1", "fresh-2"]),
+        ),
+        st.builds(
+            lambda d, k, p: _client(
+                "group", device=d, group_type="company", group_key=k, properties=p
+            ),
+            device,
+            st.sampled_from(["acme", "globex", "", 7]),
+            MAYBE_OBJECTS,
+        ),
+        st.builds(
+            lambda d, s, o: _client("set_person_properties", device=d, set=s, set_once=o),
+            device,
+            MAYBE_OBJECTS,
+            MAYBE_OBJECTS,
+        ),
+        st.builds(lambda d: _client("create_person_profile", device=d), device),
+    )
+
+
+CONFIGS = st.sampled_from(
+    [None]
+    + [
+        {"config": {"person_profiles": mode, "client": client}}
+        for mode in ("identified_only", "always", "never")
+        for client in ("browser", "mobile", "core")
+    ]
+)
+
+
+@st.composite
+def mixed_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
+    """A config line (sometimes), then client calls on two devices and server ``ingest`` lines."""
+    config = draw(CONFIGS)
+    lines = draw(st.lists(st.one_of(client_ops(), client_ops(), ingest_ops()), max_size=max_size))
+    return ([config] if config else []) + lines
+
+
+@st.composite
+def client_scripts(
+    draw: st.DrawFn, mode: str, client: str = "browser", max_size: int = 25
+) -> list[dict[str, Any]]:
+    """Client calls only, under one ``person_profiles`` mode."""
+    lines = draw(st.lists(client_ops(), max_size=max_size))
+    return [{"config": {"person_profiles": mode, "client": client}}, *lines]

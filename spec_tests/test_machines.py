@@ -10,12 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from spec_tests import oracle
 from spec_tests.invariants import billing_changes, report_violations
 from spec_tests.protocol import Adapter
-from spec_tests.strategies import BAD_LINES, ingest_ops, server_scripts
+from spec_tests.strategies import (
+    BAD_LINES,
+    CONFIGS,
+    client_ops,
+    ingest_ops,
+    mixed_scripts,
+    server_scripts,
+)
 
 
 def check_against_oracle(impl: Adapter, script: list[dict[str, Any]]) -> dict[str, Any]:
@@ -48,12 +55,25 @@ def test_server_scripts_match_oracle(identity_impl: Adapter) -> None:
     check()
 
 
+def test_mixed_scripts_match_oracle(identity_impl: Adapter) -> None:
+    @given(mixed_scripts())
+    def check(script: list[dict[str, Any]]) -> None:
+        check_against_oracle(identity_impl, script)
+
+    check()
+
+
 def make_machine(impl: Adapter) -> type[RuleBasedStateMachine]:
     class ScriptMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             self.script: list[dict[str, Any]] = []
             self.report: dict[str, Any] = impl([])
+
+        @initialize(config=CONFIGS)
+        def configure(self, config: dict[str, Any] | None) -> None:
+            if config is not None:
+                self._grow(config)
 
         def _grow(self, op: dict[str, Any]) -> None:
             self.script.append(op)
@@ -64,6 +84,10 @@ def make_machine(impl: Adapter) -> type[RuleBasedStateMachine]:
 
         @rule(op=ingest_ops())
         def ingest(self, op: dict[str, Any]) -> None:
+            self._grow(op)
+
+        @rule(op=client_ops())
+        def client_call(self, op: dict[str, Any]) -> None:
             self._grow(op)
 
         @rule(op=BAD_LINES)
