@@ -1,0 +1,134 @@
+"""Laws of the SDK layer over random client scripts (issue: the SDK layer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from identity_model import (
+    BillingKind,
+    Capture,
+    Identify,
+    Reset,
+    ScriptOp,
+    ScriptReader,
+    Session,
+    Status,
+    empty_world,
+)
+from identity_model.report import run_objects
+from spec_tests.strategies import client_ops, client_scripts
+
+FLIPPING_OPS = ("identify", "alias", "group", "set_person_properties", "create_person_profile")
+
+
+def reports_of(script: list[dict[str, Any]]) -> tuple[Any, list[Any]]:
+    result = run_objects(script)
+    return result.world, list(result.records)
+
+
+@given(
+    st.sampled_from(["browser", "mobile", "core"]).flatmap(
+        lambda c: client_scripts("never", client=c)
+    )
+)
+def test_never_bills_nothing_identified_and_creates_no_person(script: list[dict[str, Any]]) -> None:
+    world, records = reports_of(script)
+    assert world.usage.identified_events == 0
+    assert all(
+        record.event is None or record.event.billed_as is not BillingKind.IDENTIFIED
+        for record in records
+    )
+    assert len(world.graph.persons) == 0
+
+
+@given(
+    st.sampled_from(["browser", "mobile", "core"]).flatmap(
+        lambda c: client_scripts("always", client=c)
+    )
+)
+def test_always_processes_every_event_with_a_person(script: list[dict[str, Any]]) -> None:
+    world, _ = reports_of(script)
+    assert world.usage.anonymous_events == 0
+    assert all(event.processed_as is BillingKind.IDENTIFIED for event in world.event_log())
+
+
+def _single_device(op: dict[str, Any]) -> dict[str, Any]:
+    op = {key: value for key, value in op.items() if key != "device"}
+    if op["op"] == "capture" and "properties" in op:
+        op["properties"] = {k: v for k, v in op["properties"].items() if k != "distinct_id"}
+    return op
+
+
+@given(st.lists(client_ops().map(_single_device), max_size=25))
+def test_identified_only_bills_nothing_identified_before_the_first_flip(
+    ops: list[dict[str, Any]],
+) -> None:
+    _, records = reports_of([{"config": {"person_profiles": "identified_only"}}, *ops])
+    for op, record in zip(ops, records, strict=True):
+        if op["op"] in FLIPPING_OPS and record.status is Status.APPLIED:
+            break
+        assert record.event is None or record.event.billed_as is not BillingKind.IDENTIFIED, (
+            op,
+            record,
+        )
+
+
+@given(
+    st.lists(client_ops().map(_single_device), max_size=25),
+    st.sampled_from(["browser", "mobile", "core"]),
+)
+def test_after_reset_next_capture_is_anonymous_and_old_id_keeps_its_person(
+    ops: list[dict[str, Any]], client: str
+) -> None:
+    reader = ScriptReader()
+    items = list(reader.read_objects([{"config": {"client": client}}, *ops]))
+    session = Session(empty_world(reader.config))
+    last_reset: tuple[str, int | None] | None = None
+    for item in items:
+        if not isinstance(item, ScriptOp):
+            continue
+        before = session.world
+        device = before.device("default")
+        step = session.apply(item.op)
+        if isinstance(item.op, Reset) and device is not None:
+            old_id = device.distinct_id
+            assert session.world.person_key_of(old_id) == before.person_key_of(old_id)
+            fresh = session.world.device("default")
+            assert fresh is not None and not fresh.is_identified
+            new_has_person = session.world.person_key_of(fresh.distinct_id) is not None
+            last_reset = None if new_has_person else (fresh.distinct_id, None)
+        elif last_reset is not None:
+            if isinstance(item.op, Capture) and step.event is not None:
+                assert step.event.billed_as is not BillingKind.IDENTIFIED
+            last_reset = None
+
+
+@given(st.lists(client_ops(), max_size=20), st.sampled_from(["browser", "mobile", "core"]))
+def test_identify_repeated_with_the_same_data_emits_nothing(
+    ops: list[dict[str, Any]], client: str
+) -> None:
+    reader = ScriptReader()
+    items = [
+        item
+        for item in reader.read_objects([{"config": {"client": client}}, *ops])
+        if isinstance(item, ScriptOp)
+    ]
+    session = Session(empty_world(reader.config))
+    for item in items:
+        first = session.apply(item.op)
+        if not isinstance(item.op, Identify):
+            continue
+        device = session.world.device(item.op.device)
+        if (
+            first.status is Status.APPLIED
+            and device is not None
+            and device.distinct_id != device.user_id
+        ):
+            # CL-15: after alias-then-identify the device keeps its old id while the dedup memory
+            # holds the new one, so posthog-js sends the properties again (docs/rules/client.md).
+            continue
+        again = session.apply(item.op)
+        assert again.event is None, (item.op, again)
