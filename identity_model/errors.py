@@ -22,6 +22,7 @@ class Code(StrEnum):
     DISTINCT_ID_TRUNCATED = "distinct_id_truncated"
     ANONYMOUS_ID_ALREADY_ASSIGNED = "anonymous_id_already_assigned"
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
+    INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
 
 

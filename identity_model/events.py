@@ -83,6 +83,7 @@ class ProcessedEvent:
     rules: tuple[str, ...]
     # Derived from person_mode and billable when the event is made:
     processed_as: BillingKind | None = field(init=False)  # the kind it was processed as
+    # PR-01: the billing kind is fixed here, when the event is processed, and never changes.
     billed_as: BillingKind | None = field(init=False)  # its meter; None: dropped or not billable
 
     def __post_init__(self) -> None:

@@ -32,6 +32,7 @@ MERGE_DANGEROUSLY = "$merge_dangerously"
 GROUP_IDENTIFY = "$groupidentify"
 PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
 FORCE_UPGRADE_GRACE = timedelta(minutes=1)
+DROP_RULE = "SV-23"  # a personless merge or group event is dropped
 
 _MISSING = object()
 
@@ -53,7 +54,7 @@ def ingest(builder: WorldBuilder, op: Ingest, *, device: str | None = None) -> S
         mode = _person_event(builder, op, captured.distinct_id, codes, rules)
     elif op.event in PERSON_ONLY_EVENTS:
         # A personless merge/group event is dropped: not stored, not billed.
-        rules.append("SV-23")
+        rules.append(DROP_RULE)
         codes.append(Code.PERSON_PROCESSING_DISABLED)
         dropped = _event(op, None, captured.distinct_id, PersonMode.DROPPED, rules, device)
         return Step(
