@@ -1,0 +1,76 @@
+"""Runs the ```price and ```eligibility examples of docs/rules (```case: in spec_tests)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from identity_model import BillingKind
+from identity_model.eligibility import Feature, eligibility, lifecycle_events
+from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price, usage_of
+from identity_model.report import run_objects
+from tests.rule_examples import Example, examples
+
+PRICE = examples("price")
+ELIGIBILITY = examples("eligibility")
+
+
+def test_pages_have_examples_of_both_kinds() -> None:
+    assert len(PRICE) >= 8
+    assert len(ELIGIBILITY) >= 5
+
+
+@pytest.mark.parametrize("example", PRICE, ids=[example.id for example in PRICE])
+def test_price_example(example: Example) -> None:
+    data, expect = example.data, example.data["expect"]
+    book = load_price_book()
+    model = InvoiceModel(data["model"])
+    if "usage" in data:
+        invoice = price(
+            usage_of(data["usage"]["anonymous_events"], data["usage"]["identified_events"]),
+            book,
+            model,
+        )
+        assert invoice.total == Decimal(expect["total"]), example.origin
+        if "exact_total" in expect:
+            assert invoice.exact_total == Decimal(expect["exact_total"]), example.origin
+        for want, line in zip(expect.get("lines", []), invoice.lines, strict=False):
+            assert (line.name, line.quantity, line.amount) == (
+                want["name"],
+                want["quantity"],
+                Decimal(want["amount"]),
+            )
+        if "lines" in expect:
+            assert len(invoice.lines) == len(expect["lines"])
+    else:
+        world = run_objects(data["script"]).world
+        months = {
+            month: {
+                "anonymous_events": usage.anonymous_events,
+                "identified_events": usage.identified_events,
+            }
+            for month, usage in monthly_usage(world, book).items()
+        }
+        assert months == expect["months"], example.origin
+
+
+@pytest.mark.parametrize("example", ELIGIBILITY, ids=[example.id for example in ELIGIBILITY])
+def test_eligibility_example(example: Example) -> None:
+    result = run_objects(example.data["script"])
+    world = result.world
+    events = [record.event for record in result.records if record.event is not None]
+    expect = example.data["expect"]
+    for check in expect.get("events", []):
+        answer = eligibility(world, events[check["event"]], Feature(check["feature"]))
+        assert answer.allowed is check["allowed"], (example.origin, check, answer)
+        assert answer.reasons[-1].code == check["code"], (example.origin, check, answer)
+    for check in expect.get("persons", []):
+        answer = eligibility(world, check["distinct_id"], Feature(check["feature"]))
+        assert answer.allowed is check["allowed"], (example.origin, check, answer)
+    if "lifecycle" in expect:
+        counted = [event.seq for event in lifecycle_events(world)]
+        assert counted == [events[index].seq for index in expect["lifecycle"]], example.origin
+        assert all(
+            event.processed_as is BillingKind.IDENTIFIED for event in lifecycle_events(world)
+        )
