@@ -282,6 +282,11 @@ class ScriptReader:
             if item is not None:
                 yield item
 
+    def bad_line(self, number: int, message: str) -> BadLine:
+        """A line that cannot be read at all (e.g. not UTF-8): a rejected step, never skipped."""
+        self._seen_operation = True
+        return BadLine(line=number, op=None, code=Code.INVALID_OPERATION, message=message)
+
     def read_objects(self, objects: Iterable[Any]) -> Iterator[ScriptItem]:
         """The same for a script given as decoded JSON values (line n is ``objects[n-1]``)."""
         for number, raw in enumerate(objects, start=1):

@@ -133,14 +133,19 @@ class Invoice:
                     "from": charge.start,
                     "to": charge.end,
                     "quantity": charge.quantity,
-                    "unit_price": str(charge.unit_price),
-                    "amount": str(charge.amount),
+                    "unit_price": plain_amount(charge.unit_price),
+                    "amount": plain_amount(charge.amount),
                 }
                 for line in self.lines
                 for charge in line.tiers
                 if charge.quantity
             ],
         }
+
+
+def plain_amount(amount: Decimal) -> str:
+    """An exact amount as a decimal string without trailing zeros: 50.00000 -> "50"."""
+    return f"{amount.normalize():f}"
 
 
 def graduated(name: str, tiers: Sequence[Tier], quantity: int) -> InvoiceLine:

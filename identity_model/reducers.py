@@ -27,6 +27,7 @@ from identity_model.operations import (
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step
+from identity_model.persons import PersonKey
 from identity_model.world import EMPTY, World, WorldBuilder
 
 
@@ -90,6 +91,10 @@ class Session:
         if step.status is Status.APPLIED:
             self._changed = True
         return step
+
+    def person_key_of(self, distinct_id: str) -> PersonKey | None:
+        """Who ``distinct_id`` belongs to right now (cheap: no snapshot is taken)."""
+        return self._builder.graph.key_of(distinct_id)
 
     @property
     def world(self) -> World:
