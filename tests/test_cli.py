@@ -359,3 +359,35 @@ def test_progress_bar_shows_on_a_terminal_for_big_files(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert b"replaying" in shown
     assert json.loads(result.stdout)["steps"]["applied"] == 20_000
+
+
+def test_replay_handles_a_mixed_client_and_server_script(tmp_path: Path) -> None:
+    """A user logs in on a laptop and a phone; the backend sends an event for them."""
+    lines = [
+        {"config": {"person_profiles": "identified_only"}},
+        {"op": "capture", "event": "$pageview", "device": "laptop"},
+        {"op": "identify", "distinct_id": "user-1", "device": "laptop"},
+        {"op": "capture", "event": "$pageview", "device": "phone"},
+        {"op": "identify", "distinct_id": "user-1", "device": "phone"},
+        {"op": "ingest", "distinct_id": "user-1", "event": "invoice paid"},
+    ]
+    script = tmp_path / "mixed.jsonl"
+    script.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = cli("replay", str(script), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["persons"] == [
+        {
+            "distinct_ids": ["laptop-anon-0", "phone-anon-0", "user-1"],
+            "is_identified": True,
+            "properties": {},
+        }
+    ]
+    assert [event["billed_as"] for event in report["events"]] == [
+        "anonymous",
+        "identified",
+        "anonymous",
+        "identified",
+        "identified",
+    ]
+    assert {event["person"] for event in report["events"]} == {0}
