@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from identity_model import customerio
 from identity_model.eligibility import feature_matrix
 from identity_model.errors import IdentityError
 from identity_model.jsonio import ScriptItem, ScriptReader
@@ -153,10 +154,6 @@ class Replay:
     def _session(self) -> Session:
         if self.session is None:
             config = self.reader.config
-            if config.vendor is not Vendor.POSTHOG:
-                raise UsageError(
-                    f"{self.label}: vendor {config.vendor.value!r} is not modelled (only posthog)"
-                )
             self.session = Session(empty_world(config))
         return self.session
 
@@ -203,6 +200,9 @@ _DECISIVE = frozenset(
 
 def _decided_by(record: StepRecord) -> str:
     """The client rule that chose what to send, and the last server rule that decided it."""
+    vendor_rules = [rule for rule in record.rules if rule.startswith("CIO-")]
+    if vendor_rules:
+        return " ".join(vendor_rules) + (f" [{', '.join(record.codes)}]" if record.codes else "")
     client = next((rule for rule in record.rules if rule.startswith("CL-")), None)
     server = next((rule for rule in reversed(record.rules) if rule in _DECISIVE), None)
     decided = " -> ".join(rule for rule in (client, server) if rule) or "-"
@@ -227,11 +227,13 @@ class TextRenderer:
             return
         self.header_done = True
         config = self.replay.reader.config
-        self.out.write(
-            f"identity-model replay {self.replay.label}\n"
-            f"vendor {config.vendor}, person_profiles {config.person_profiles}, "
-            f"client {config.client}\n\n"
+        settings = (
+            f"vendor {config.vendor}"
+            if config.vendor is Vendor.CUSTOMERIO
+            else f"vendor {config.vendor}, person_profiles {config.person_profiles}, "
+            f"client {config.client}"
         )
+        self.out.write(f"identity-model replay {self.replay.label}\n{settings}\n\n")
         self.out.write(
             self.COLUMNS.format(
                 line="line",
@@ -341,17 +343,21 @@ def _write_usage_and_cost(out: TextIO, world: World, book: PriceBook) -> None:
 
 
 def _summary(world: World, replay: Replay) -> dict[str, Any]:
+    if world.config.vendor is Vendor.CUSTOMERIO:
+        anonymous, identified = customerio.usage_counts(world.customerio)
+        persons = identified_persons = len(world.customerio.people)
+    else:
+        anonymous, identified = world.usage.anonymous_events, world.usage.identified_events
+        persons = len(world.graph.persons)
+        identified_persons = sum(
+            1 for person in world.graph.persons.values() if person.is_identified
+        )
     return {
         "format": "identity-model-summary/1",
         "steps": {status.value: replay.outcomes[status] for status in Status},
-        "persons": len(world.graph.persons),
-        "identified_persons": sum(
-            1 for person in world.graph.persons.values() if person.is_identified
-        ),
-        "usage": {
-            "anonymous_events": world.usage.anonymous_events,
-            "identified_events": world.usage.identified_events,
-        },
+        "persons": persons,
+        "identified_persons": identified_persons,
+        "usage": {"anonymous_events": anonymous, "identified_events": identified},
     }
 
 
@@ -370,7 +376,10 @@ def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         renderer = TextRenderer(out, replay, explain=args.explain)
         world = replay.run(err, on_step=renderer.step, on_comment=renderer.comment)
-        renderer.finish(world, _book(args, replay.reader.config.free_events_per_month))
+        if world.config.vendor is Vendor.CUSTOMERIO:
+            _write_customerio_end(out, world)
+        else:
+            renderer.finish(world, _book(args, replay.reader.config.free_events_per_month))
     elif args.format == "json":
         records: list[StepRecord] = []
         world = replay.run(err, on_step=records.append)
@@ -380,6 +389,34 @@ def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _dump(_summary(world, replay), out)
     replay.report_rejected(err)
     return EXIT_FAILED if replay.rejected else EXIT_OK
+
+
+def _write_customerio_end(out: TextIO, world: World) -> None:
+    """Customer.io: every track judged at the end of the script, the people and the merges."""
+    state = world.customerio
+    parts = customerio.report_parts(state, list(range(len(state.events))))
+    end = state.clock.isoformat() if state.clock else "-"
+    out.write(f"\nevents, judged at the end of the script ({end})\n")
+    for event, raw in zip(parts["events"], state.event_log(), strict=True):
+        who = f"user {raw.user_id}" if raw.user_id else f"anonymous {raw.anonymous_id}"
+        flags = ", ".join(
+            name for name in ("merged", "retained", "can_trigger_campaign") if event[name]
+        )
+        out.write(f"  {raw.timestamp.isoformat()}  {raw.event:<22} {who:<26} {flags or '-'}\n")
+    out.write(f"\npeople ({len(parts['persons'])})\n")
+    for person in parts["persons"]:
+        out.write(f"  {', '.join(person['distinct_ids'])}  {json.dumps(person['properties'])}\n")
+    out.write(f"\nanonymous data merged ({len(parts['activity'])})\n")
+    for entry in parts["activity"]:
+        out.write(
+            f"  {entry['person']} <- {entry['anonymous_id']}: {entry['count']} events, "
+            f"oldest at unix {entry['oldest_timestamp']}\n"
+        )
+    usage = parts["usage"]
+    out.write(
+        f"\nusage: {usage['anonymous_events']} anonymous + {usage['identified_events']} identified "
+        "(Customer.io pricing is not modelled)\n"
+    )
 
 
 def _dump(data: Any, out: TextIO) -> None:
@@ -413,6 +450,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for mode in PersonProfiles:
         replay = Replay(args.file, {"person_profiles": mode})
         world = replay.run(err)
+        if world.config.vendor is not Vendor.POSTHOG:
+            raise UsageError(f"{args.file}: compare needs a PostHog script (person_profiles modes)")
         rejected = rejected or bool(replay.rejected)
         book = _book(args, replay.reader.config.free_events_per_month)
         invoices = price_months(monthly_usage(world, book), book, InvoiceModel(args.model))

@@ -18,8 +18,10 @@ from identity_model.errors import Code, IdentityError
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject
 from identity_model.operations import (
     DEFAULT_DEVICE,
+    Advance,
     Alias,
     Capture,
+    CioIdentify,
     ClientFlavour,
     Config,
     CreatePersonProfile,
@@ -30,6 +32,7 @@ from identity_model.operations import (
     PersonProfiles,
     Reset,
     SetPersonProperties,
+    Track,
     Vendor,
 )
 
@@ -99,10 +102,11 @@ def format_timestamp(value: datetime) -> str:
 class _Fields:
     """The keys of one operation object, consumed one by one; leftovers are unknown keys."""
 
-    def __init__(self, raw: Mapping[str, Any], line: int, op: str) -> None:
+    def __init__(self, raw: Mapping[str, Any], line: int, op: str, vendor: Vendor) -> None:
         self.raw = raw
         self.line = line
         self.op = op
+        self.vendor = vendor
 
     def _fail(self, message: str) -> IdentityError:
         return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)
@@ -137,11 +141,13 @@ class _Fields:
 
     def check_keys(self) -> None:
         """Unknown keys are an error (format §1), checked before anything is read."""
-        allowed = _ALLOWED_KEYS.get(self.op)
+        table = _CUSTOMERIO_KEYS if self.vendor is Vendor.CUSTOMERIO else _ALLOWED_KEYS
+        allowed = table.get(self.op)
         if allowed is None:
             raise IdentityError(
                 Code.INVALID_OPERATION,
-                f"unknown op {self.op!r} (expected one of {', '.join(OPERATION_NAMES)})",
+                f"unknown op {self.op!r} for vendor {self.vendor.value} "
+                f"(expected one of {', '.join(table)})",
                 line=self.line,
             )
         if not self.raw.keys() <= allowed:
@@ -156,7 +162,38 @@ def _client_common(fields: _Fields) -> dict[str, Any]:
     }
 
 
+def _build_customerio(fields: _Fields, timestamp: datetime) -> Operation:
+    match fields.op:
+        case "track":
+            anonymous_id = fields.string("anonymous_id")
+            user_id = fields.string("user_id")
+            if (anonymous_id is None) == (user_id is None):
+                raise fields._fail("exactly one of 'anonymous_id' and 'user_id' is required")
+            return Track(
+                event=fields.string("event", required=True) or "",
+                anonymous_id=anonymous_id,
+                user_id=user_id,
+                properties=fields.obj("properties") or {},
+                timestamp=timestamp,
+            )
+        case "identify":
+            user_id = fields.string("user_id", required=True)
+            if not user_id:
+                raise fields._fail("'user_id' must not be empty")
+            return CioIdentify(
+                user_id=user_id,
+                anonymous_id=fields.string("anonymous_id"),
+                attributes=fields.obj("attributes") or {},
+                timestamp=timestamp,
+            )
+        case "advance":
+            return Advance(timestamp=timestamp)
+    raise AssertionError(f"check_keys lets no unknown op through: {fields.op!r}")
+
+
 def _build(fields: _Fields, timestamp: datetime) -> Operation:
+    if fields.vendor is Vendor.CUSTOMERIO:
+        return _build_customerio(fields, timestamp)
     op = fields.op
     raw = fields.raw
     if op == "ingest" and type(raw.get("event")) is str and type(raw.get("properties", {})) is dict:
@@ -231,6 +268,11 @@ _ALLOWED_KEYS: dict[str, frozenset[str]] = {
     "create_person_profile": frozenset(_CLIENT_KEYS),
 }
 OPERATION_NAMES = tuple(_ALLOWED_KEYS)
+_CUSTOMERIO_KEYS: dict[str, frozenset[str]] = {
+    "track": frozenset({"op", "event", "properties", "timestamp", "anonymous_id", "user_id"}),
+    "identify": frozenset({"op", "user_id", "anonymous_id", "attributes", "timestamp"}),
+    "advance": frozenset({"op", "timestamp"}),
+}
 
 
 def parse_config(raw: Mapping[str, Any], *, line: int | None = None) -> Config:
@@ -324,7 +366,7 @@ class ScriptReader:
                 raise IdentityError(
                     Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
                 )
-            fields = _Fields(raw, number, op_name)
+            fields = _Fields(raw, number, op_name, self.config.vendor)
             fields.check_keys()
             timestamp = self._timestamp(fields)
             op = _build(fields, timestamp)
@@ -353,6 +395,8 @@ class ScriptReader:
         given = fields.raw.get("timestamp")
         if given is not None:
             return parse_timestamp(given, line=fields.line)
+        if fields.vendor is Vendor.CUSTOMERIO:
+            raise fields._fail("every Customer.io operation needs an explicit 'timestamp'")
         if self._last_time is None:
             return FIRST_DEFAULT_TIME
         return self._last_time + DEFAULT_TIME_STEP

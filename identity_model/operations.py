@@ -154,11 +154,48 @@ class CreatePersonProfile:
     anonymous_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Track:
+    """Customer.io: an event from the API or the JS snippet, for exactly one of an anonymous id
+    or a person's user id."""
+
+    event: str
+    timestamp: datetime
+    anonymous_id: str | None = None
+    user_id: str | None = None
+    properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", freeze_object(self.properties))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CioIdentify:
+    """Customer.io: add or update a person; an ``anonymous_id`` links that id to them."""
+
+    user_id: str
+    timestamp: datetime
+    anonymous_id: str | None = None
+    attributes: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attributes", freeze_object(self.attributes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Advance:
+    """Customer.io: nothing happens but time passes (retention, windows)."""
+
+    timestamp: datetime
+
+
+CustomerioOperation: TypeAlias = Track | CioIdentify | Advance
+
 # CL-24: setPersonPropertiesForFlags is no operation: it only overrides local flag values.
 ClientOperation: TypeAlias = (
     Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
 )
-Operation: TypeAlias = Ingest | ClientOperation
+Operation: TypeAlias = Ingest | ClientOperation | CustomerioOperation
 
 OP_NAMES: dict[type[Operation], str] = {
     Ingest: "ingest",
@@ -169,6 +206,9 @@ OP_NAMES: dict[type[Operation], str] = {
     Group: "group",
     SetPersonProperties: "set_person_properties",
     CreatePersonProfile: "create_person_profile",
+    Track: "track",
+    CioIdentify: "identify",
+    Advance: "advance",
 }
 
 

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from identity_model.client import apply_client
+from identity_model.customerio import apply_customerio
 from identity_model.errors import Code
 from identity_model.events import ProcessedEvent
 from identity_model.ingestion import ingest
 from identity_model.operations import (
+    Advance,
     Alias,
     Capture,
+    CioIdentify,
     CreatePersonProfile,
     Group,
     Identify,
@@ -25,8 +28,11 @@ from identity_model.operations import (
     Operation,
     Reset,
     SetPersonProperties,
+    Track,
+    Vendor,
+    op_name,
 )
-from identity_model.outcome import Status, Step
+from identity_model.outcome import Status, Step, rejected
 from identity_model.persons import PersonKey
 from identity_model.world import EMPTY, World, WorldBuilder
 
@@ -58,6 +64,8 @@ class Outcome:
 def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
     match op:
         case Ingest():
+            if builder.config.vendor is not Vendor.POSTHOG:
+                return _wrong_vendor(builder, op)
             return ingest(builder, op)
         case (
             Capture()
@@ -68,9 +76,23 @@ def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
             | SetPersonProperties()
             | CreatePersonProfile()
         ):
+            if builder.config.vendor is not Vendor.POSTHOG:
+                return _wrong_vendor(builder, op)
             return apply_client(builder, op)
+        case Track() | CioIdentify() | Advance():
+            if builder.config.vendor is not Vendor.CUSTOMERIO:
+                return _wrong_vendor(builder, op)
+            builder.cio, step = apply_customerio(builder.cio, op)
+            return step
         case _:
             assert_never(op)
+
+
+def _wrong_vendor(builder: WorldBuilder, op: Operation) -> Step:
+    return rejected(
+        Code.INVALID_OPERATION,
+        f"{op_name(op)} is not an operation of vendor {builder.config.vendor.value!r}",
+    )
 
 
 class Session:

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from identity_model import customerio
 from identity_model.events import PersonMode, ProcessedEvent
 from identity_model.jsonio import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.jsontypes import thaw
-from identity_model.operations import op_name
+from identity_model.operations import Vendor, op_name
 from identity_model.outcome import Status, Step
 from identity_model.persons import PersonKey
 from identity_model.reducers import Session
@@ -122,8 +123,36 @@ def event_entry(
     }
 
 
+def _steps(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "line": record.line,
+            "op": record.op,
+            "outcome": record.status.value,
+            "codes": [code.value for code in record.codes],
+        }
+        for record in records
+    ]
+
+
+def _customerio_report(records: Sequence[StepRecord], world: World) -> dict[str, Any]:
+    """Format §2, Customer.io: the same envelope, one event per accepted ``track``."""
+    tracks = [
+        index
+        for index, record in enumerate(records)
+        if record.op == "track" and record.status is Status.APPLIED
+    ]
+    return {
+        "format": REPORT_FORMAT,
+        "steps": _steps(records),
+        **customerio.report_parts(world.customerio, tracks),
+    }
+
+
 def build_report(records: Sequence[StepRecord], world: World) -> dict[str, Any]:
     """The ``identity-model-report/1`` object for a replayed script."""
+    if world.config.vendor is Vendor.CUSTOMERIO:
+        return _customerio_report(records, world)
     persons = persons_in_report_order(world)
     person_index = {key: index for index, (key, _) in enumerate(persons)}
     events = [
@@ -133,15 +162,7 @@ def build_report(records: Sequence[StepRecord], world: World) -> dict[str, Any]:
     ]
     return {
         "format": REPORT_FORMAT,
-        "steps": [
-            {
-                "line": record.line,
-                "op": record.op,
-                "outcome": record.status.value,
-                "codes": [code.value for code in record.codes],
-            }
-            for record in records
-        ],
+        "steps": _steps(records),
         "events": events,
         "persons": [
             {

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from immutables import Map
 
+from identity_model.customerio import EMPTY_CIO, CioState
 from identity_model.device import Device
 from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage, month_of
 from identity_model.jsontypes import Json
@@ -27,6 +28,7 @@ class World:
     config: Config = field(default_factory=Config)
     graph: PersonGraph = field(default_factory=PersonGraph)
     devices: Map[str, Device] = field(default_factory=Map)
+    customerio: CioState = EMPTY_CIO
     groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
     events: Map[int, ProcessedEvent] = field(default_factory=Map)
     usage: Usage = NO_USAGE
@@ -73,6 +75,7 @@ class WorldBuilder:
         "_events",
         "_groups",
         "_months",
+        "cio",
         "config",
         "graph",
     )
@@ -83,6 +86,7 @@ class WorldBuilder:
         self._load(world)
 
     def _load(self, world: World) -> None:
+        self.cio = world.customerio
         self._devices = world.devices.mutate()
         self._groups = world.groups.mutate()
         self._events = world.events.mutate()
@@ -107,6 +111,7 @@ class WorldBuilder:
             config=self.config,
             graph=self.graph.finish(),
             devices=self._devices.finish(),
+            customerio=self.cio,
             groups=self._groups.finish(),
             events=self._events.finish(),
             usage=Usage(

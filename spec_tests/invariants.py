@@ -35,12 +35,13 @@ def report_violations(script: list[dict[str, Any]], report: dict[str, Any]) -> l
     seen: set[str] = set()
     for person in report["persons"]:
         ids = person["distinct_ids"]
-        if ids != sorted(ids) or not ids:
+        if not ids or ("activity" not in report and ids != sorted(ids)):
+            # Customer.io lists [user_id] + its anonymous ids in assignment order (format §2).
             found.append(f"distinct_ids not sorted or empty: {ids}")
         if seen & set(ids):
             found.append(f"distinct ids in two persons: {sorted(seen & set(ids))}")
         seen |= set(ids)
-    firsts = [person["distinct_ids"][0] for person in report["persons"] if person["distinct_ids"]]
+    firsts = [min(person["distinct_ids"]) for person in report["persons"] if person["distinct_ids"]]
     if firsts != sorted(firsts):
         found.append("persons not ordered by smallest distinct id")
     for event in report["events"]:
@@ -52,7 +53,15 @@ def report_violations(script: list[dict[str, Any]], report: dict[str, Any]) -> l
             and event["distinct_id"] not in report["persons"][person]["distinct_ids"]
         ):
             found.append(f"event {event} attributed to a person without its distinct id")
-        if person is None and event["billed_as"] is not None and event["distinct_id"] in seen:
+        # PostHog attributes by distinct id; a Customer.io event stays unattributed after the
+        # merge window even when its anonymous id belongs to a person (CIO-05).
+        posthog = "activity" not in report
+        if (
+            posthog
+            and person is None
+            and event["billed_as"] is not None
+            and event["distinct_id"] in seen
+        ):
             found.append(f"event {event} has no person though its distinct id has one")
     return found
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from spec_tests.oracle_client import Devices
+from spec_tests.oracle_customerio import run_customerio
 
 # ---------------------------------------------------------------- constants from the digest
 
@@ -406,6 +407,8 @@ def run(
         if is_config and line == 1:
             try:
                 config = read_config(obj)
+                if config["vendor"] == "customerio":
+                    return run_customerio(script, parse_time, first_is_config=True)
                 continue
             except BadOp:
                 pass

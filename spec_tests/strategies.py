@@ -188,3 +188,72 @@ def client_scripts(
     """Client calls only, under one ``person_profiles`` mode."""
     lines = draw(st.lists(client_ops(), max_size=max_size))
     return [{"config": {"person_profiles": mode, "client": client}}, *lines]
+
+
+CIO_TIMES = st.integers(0, 40 * 24 * 3600)  # seconds after the start, over 40 days
+CIO_ANONYMOUS_IDS = st.sampled_from(["anon-a", "anon-b", "anon-c"])
+CIO_USERS = st.sampled_from(["u1", "u2"])
+
+
+def _at(seconds: int) -> str:
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415 (only for this strategy)
+
+    return (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+@st.composite
+def customerio_scripts(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
+    """Customer.io scripts: tracks, identifies and advances whose times straddle the 5-minute
+    window, 72-hour trigger and 30-day retention boundaries."""
+    base = draw(CIO_TIMES)
+    lines: list[dict[str, Any]] = [{"config": {"vendor": "customerio"}}]
+    for _ in range(draw(st.integers(0, max_size))):
+        # mostly small steps forward, sometimes exactly at or beyond a boundary, sometimes back
+        base = max(
+            0,
+            base
+            + draw(
+                st.sampled_from(
+                    [1, 60, 299, 300, 301, 3600, 259200, 259201, 2592000, 2592001, -600]
+                )
+            ),
+        )
+        kind = draw(st.sampled_from(["track", "track", "track", "identify", "advance", "bad"]))
+        if kind == "track":
+            key = draw(st.sampled_from(["anonymous_id", "anonymous_id", "user_id"]))
+            who = draw(CIO_ANONYMOUS_IDS if key == "anonymous_id" else CIO_USERS)
+            lines.append({"op": "track", "event": "e", key: who, "timestamp": _at(base)})
+        elif kind == "identify":
+            line: dict[str, Any] = {
+                "op": "identify",
+                "user_id": draw(CIO_USERS),
+                "timestamp": _at(base),
+            }
+            if draw(st.booleans()):
+                line["anonymous_id"] = draw(CIO_ANONYMOUS_IDS)
+            if draw(st.booleans()):
+                line["attributes"] = draw(OBJECTS)
+            lines.append(line)
+        elif kind == "advance":
+            lines.append({"op": "advance", "timestamp": _at(base)})
+        else:
+            lines.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            {
+                                "op": "track",
+                                "event": "e",
+                                "anonymous_id": "x",
+                                "user_id": "y",
+                                "timestamp": _at(base),
+                            },
+                            {"op": "track", "event": "e", "anonymous_id": "x"},
+                            {"op": "ingest", "distinct_id": "u", "event": "e"},
+                        ]
+                    )
+                )
+            )
+    return lines

@@ -19,6 +19,7 @@ from spec_tests.strategies import (
     BAD_LINES,
     CONFIGS,
     client_ops,
+    customerio_scripts,
     ingest_ops,
     mixed_scripts,
     server_scripts,
@@ -57,6 +58,14 @@ def test_server_scripts_match_oracle(identity_impl: Adapter) -> None:
 
 def test_mixed_scripts_match_oracle(identity_impl: Adapter) -> None:
     @given(mixed_scripts())
+    def check(script: list[dict[str, Any]]) -> None:
+        check_against_oracle(identity_impl, script)
+
+    check()
+
+
+def test_customerio_scripts_match_oracle(identity_impl: Adapter) -> None:
+    @given(customerio_scripts())
     def check(script: list[dict[str, Any]]) -> None:
         check_against_oracle(identity_impl, script)
 

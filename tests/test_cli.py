@@ -149,7 +149,6 @@ def test_bad_lines_are_listed_with_file_line_and_code_and_exit_1(tmp_path: Path)
             ("replay", "/no/such/file.jsonl"),
             "/no/such/file.jsonl: cannot read: No such file or directory",
         ),
-        (("replay", "--vendor", "customerio"), "vendor 'customerio' is not modelled"),
         (("price", "--book", "no-such-book"), "invalid_price_book: no price book 'no-such-book'"),
         (("check", "/no/such/folder"), "/no/such/folder: no such file or folder"),
         (("check", "docs", "--impl", "no.such:run"), "cannot import 'no.such'"),
@@ -391,3 +390,49 @@ def test_replay_handles_a_mixed_client_and_server_script(tmp_path: Path) -> None
         "identified",
     ]
     assert {event["person"] for event in report["events"]} == {0}
+
+
+def test_customerio_scripts_replay_in_every_format(tmp_path: Path) -> None:
+    lines = [
+        {"config": {"vendor": "customerio"}},
+        {
+            "op": "track",
+            "anonymous_id": "a1",
+            "event": "viewed",
+            "timestamp": "2026-01-01T00:00:00Z",
+        },
+        {
+            "op": "identify",
+            "user_id": "u1",
+            "anonymous_id": "a1",
+            "timestamp": "2026-01-01T00:01:00Z",
+        },
+        {"op": "track", "anonymous_id": "a1", "event": "late", "timestamp": "2026-01-01T00:06:01Z"},
+    ]
+    path = write(tmp_path, "cio.jsonl", lines)
+    report = json.loads(cli("replay", str(path), "--format", "json").stdout)
+    assert [event["merged"] for event in report["events"]] == [True, False]
+    assert report["activity"] == [
+        {
+            "person": "u1",
+            "type": "anonymous_data_merged",
+            "anonymous_id": "a1",
+            "count": 1,
+            "oldest_timestamp": 1767225600,
+        }
+    ]
+    text = cli("replay", str(path))
+    assert text.returncode == 0
+    assert "CIO-01 CIO-02" in text.stdout
+    assert "anonymous data merged (1)" in text.stdout
+    summary = json.loads(cli("replay", str(path), "--format", "summary").stdout)
+    assert summary["usage"] == {"anonymous_events": 2, "identified_events": 0}
+    compare = cli("compare", str(path))
+    assert compare.returncode == 2
+    assert "compare needs a PostHog script" in compare.stderr
+
+
+def test_vendor_override_rejects_the_other_vendors_operations() -> None:
+    result = cli("replay", "--vendor", "customerio", "--format", "summary")
+    assert result.returncode == 1
+    assert "unknown op 'capture' for vendor customerio" in result.stderr

@@ -23,6 +23,7 @@ DIGEST_IDS = (
     + ["CL-M1", "CL-M2", "CL-M3", "CL-M4", "CL-C1"]
     + [f"PR-{n:02d}" for n in range(1, 8)]
     + [f"EL-{n:02d}" for n in range(1, 5)]
+    + [f"CIO-{n:02d}" for n in range(1, 15)]
 )
 
 
