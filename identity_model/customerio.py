@@ -133,65 +133,46 @@ def _join_activity(
 
 
 def _track(state: CioState, op: Track) -> tuple[CioState, Step]:
-    seq = len(state.events)
-    clock = _later(state.clock, op.timestamp)
+    """Store the event, decide who it belongs to now, and with which rule."""
+    event = CioEvent(
+        seq=len(state.events),
+        event=op.event,
+        anonymous_id=op.anonymous_id,
+        user_id=op.user_id,
+        timestamp=op.timestamp,
+        attached_when_processed=op.user_id is not None,
+    )
+    state = replace(state, clock=_later(state.clock, op.timestamp))
     if op.user_id is not None:
         # An event with the person's user_id belongs to them and can trigger campaigns.
-        event = CioEvent(
-            seq=seq,
-            event=op.event,
-            anonymous_id=None,
-            user_id=op.user_id,
-            timestamp=op.timestamp,
-            attached_when_processed=True,
-        )
-        people = _upsert(state, op.user_id)
-        state = replace(state, people=people, events=state.events.set(seq, event), clock=clock)
-        return state, Step(status=Status.APPLIED, rules=("CIO-13",))
+        state = replace(state, people=_upsert(state, op.user_id))
+        return _store(state, event), Step(status=Status.APPLIED, rules=("CIO-13",))
     anonymous_id = op.anonymous_id
     assert anonymous_id is not None
     assignment = state.assignments.get(anonymous_id)
-    if assignment is not None:
-        in_window = op.timestamp <= assignment.assigned_at + MERGE_WINDOW
-        in_retention = assignment.assigned_at - op.timestamp <= RETENTION
-        if in_window and in_retention:
-            # Up to five minutes after the identify, events with the id merge on arrival.
-            event = CioEvent(
-                seq=seq,
-                event=op.event,
-                anonymous_id=anonymous_id,
-                user_id=None,
-                timestamp=op.timestamp,
-                attached_when_processed=True,
-                merged_into=assignment.user_id,
-                merged_at=max(op.timestamp, assignment.assigned_at),
-            )
-            state = replace(state, events=state.events.set(seq, event), clock=clock)
-            state = _join_activity(state, anonymous_id, assignment.user_id, [event])
-            return state, Step(status=Status.APPLIED, rules=("CIO-04", MERGED_RULE))
+    if assignment is None:
+        # Stored anonymous, attached to no person, unable to trigger a campaign.
+        waiting = state.waiting.set(anonymous_id, (*state.waiting.get(anonymous_id, ()), event.seq))
+        state = replace(state, waiting=waiting)
+        return _store(state, event), Step(status=Status.APPLIED, rules=("CIO-01", "CIO-02"))
+    in_window = op.timestamp <= assignment.assigned_at + MERGE_WINDOW
+    in_retention = assignment.assigned_at - op.timestamp <= RETENTION
+    if not (in_window and in_retention):
         # The id was assigned more than five minutes earlier: inert and anonymous.
-        event = CioEvent(
-            seq=seq,
-            event=op.event,
-            anonymous_id=anonymous_id,
-            user_id=None,
-            timestamp=op.timestamp,
-            attached_when_processed=False,
-        )
-        state = replace(state, events=state.events.set(seq, event), clock=clock)
-        return state, Step(status=Status.APPLIED, rules=("CIO-05",))
-    # Stored anonymous, attached to no person, unable to trigger a campaign.
-    event = CioEvent(
-        seq=seq,
-        event=op.event,
-        anonymous_id=anonymous_id,
-        user_id=None,
-        timestamp=op.timestamp,
-        attached_when_processed=False,
+        return _store(state, event), Step(status=Status.APPLIED, rules=("CIO-05",))
+    # Up to five minutes after the identify, events with the id merge on arrival.
+    event = replace(
+        event,
+        attached_when_processed=True,
+        merged_into=assignment.user_id,
+        merged_at=max(op.timestamp, assignment.assigned_at),
     )
-    waiting = state.waiting.set(anonymous_id, (*state.waiting.get(anonymous_id, ()), seq))
-    state = replace(state, events=state.events.set(seq, event), waiting=waiting, clock=clock)
-    return state, Step(status=Status.APPLIED, rules=("CIO-01", "CIO-02"))
+    state = _join_activity(_store(state, event), anonymous_id, assignment.user_id, [event])
+    return state, Step(status=Status.APPLIED, rules=("CIO-04", MERGED_RULE))
+
+
+def _store(state: CioState, event: CioEvent) -> CioState:
+    return replace(state, events=state.events.set(event.seq, event))
 
 
 def _identify(state: CioState, op: CioIdentify) -> tuple[CioState, Step]:

@@ -156,54 +156,25 @@ def event_eligibility(event: ProcessedEvent, feature: Feature) -> Eligibility:
     return Eligibility(allowed=allowed, reasons=tuple(reasons))
 
 
+def _answer(allowed: bool, rule: str, code: ReasonCode, sentence: str) -> Eligibility:
+    return Eligibility(allowed=allowed, reasons=(Reason(rule=rule, code=code, sentence=sentence),))
+
+
 def person_eligibility(world: World, distinct_id: str, feature: Feature) -> Eligibility:
     """Whether the person behind ``distinct_id`` can be used by ``feature``: person-level
     features need a person profile; event-level ones do not."""
     capability = CAPABILITIES[feature]
     key = world.person_key_of(distinct_id)
     if capability.anonymous:
-        return Eligibility(
-            allowed=True,
-            reasons=(
-                Reason(
-                    rule=TABLE_RULE,
-                    code=ReasonCode.ALLOWED,
-                    sentence=f"{capability.what} need no person profile",
-                ),
-            ),
-        )
+        sentence = f"{capability.what} need no person profile"
+        return _answer(True, TABLE_RULE, ReasonCode.ALLOWED, sentence)
     if key is None:
-        return Eligibility(
-            allowed=False,
-            reasons=(
-                Reason(
-                    rule=TABLE_RULE,
-                    code=capability.denied,
-                    sentence=f"{distinct_id!r} has no person profile",
-                ),
-            ),
-        )
+        sentence = f"{distinct_id!r} has no person profile"
+        return _answer(False, TABLE_RULE, capability.denied, sentence)
     if feature is Feature.LIFECYCLE and not any(True for _ in _lifecycle_of(world, key)):
-        return Eligibility(
-            allowed=False,
-            reasons=(
-                Reason(
-                    rule=LIFECYCLE_RULE,
-                    code=ReasonCode.LIFECYCLE_EXCLUDES_ANONYMOUS,
-                    sentence="the person has no identified event yet",
-                ),
-            ),
-        )
-    return Eligibility(
-        allowed=True,
-        reasons=(
-            Reason(
-                rule=TABLE_RULE,
-                code=ReasonCode.ALLOWED,
-                sentence=f"{distinct_id!r} has a person profile",
-            ),
-        ),
-    )
+        sentence = "the person has no identified event yet"
+        return _answer(False, LIFECYCLE_RULE, ReasonCode.LIFECYCLE_EXCLUDES_ANONYMOUS, sentence)
+    return _answer(True, TABLE_RULE, ReasonCode.ALLOWED, f"{distinct_id!r} has a person profile")
 
 
 def eligibility(world: World, subject: ProcessedEvent | str, feature: Feature) -> Eligibility:

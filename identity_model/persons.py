@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from immutables import Map
 
 from identity_model.properties import EMPTY_PROPERTIES, PersonProperties
 
 PersonKey = int
+_K_contra = TypeVar("_K_contra", contravariant=True)
+_V_co = TypeVar("_V_co", covariant=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,6 +31,26 @@ class Person:
     size: int = 1
 
 
+class _Lookup(Protocol[_K_contra, _V_co]):
+    """What ``find`` reads: a persistent map or its mutation builder."""
+
+    def get(self, key: _K_contra, /) -> _V_co | None: ...
+    def __contains__(self, key: object, /) -> bool: ...
+    def __getitem__(self, key: _K_contra, /) -> _V_co: ...
+
+
+def find(
+    owner: _Lookup[str, PersonKey], merged_into: _Lookup[PersonKey, PersonKey], distinct_id: str
+) -> PersonKey | None:
+    """The live person of ``distinct_id``: its first owner, followed through merges."""
+    key = owner.get(distinct_id)
+    if key is None:
+        return None
+    while key in merged_into:
+        key = merged_into[key]
+    return key
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonGraph:
     """Who each distinct id belongs to. Immutable; changed through ``GraphBuilder``."""
@@ -38,13 +61,7 @@ class PersonGraph:
     next_key: PersonKey = 0
 
     def key_of(self, distinct_id: str) -> PersonKey | None:
-        key = self.owner.get(distinct_id)
-        if key is None:
-            return None
-        merged_into = self.merged_into
-        while key in merged_into:
-            key = merged_into[key]
-        return key
+        return find(self.owner, self.merged_into, distinct_id)
 
     def person_of(self, distinct_id: str) -> Person | None:
         key = self.key_of(distinct_id)
@@ -91,13 +108,7 @@ class GraphBuilder:
         return graph
 
     def key_of(self, distinct_id: str) -> PersonKey | None:
-        key = self._owner.get(distinct_id)
-        if key is None:
-            return None
-        merged_into = self._merged_into
-        while key in merged_into:
-            key = merged_into[key]
-        return key
+        return find(self._owner, self._merged_into, distinct_id)
 
     def person(self, key: PersonKey) -> Person:
         return self._persons[key]
