@@ -1,9 +1,21 @@
 """identity-model: an executable reference model of anonymous vs identified analytics events.
 
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
-``replay(ops, world) -> World``; worlds are immutable values.
+``replay(ops, world) -> World``; worlds are immutable values. Pricing and eligibility are
+separate pure functions over a world or plain usage.
 """
 
+from identity_model.customerio import CioEvent, CioPerson, CioState
+from identity_model.device import Device, UserState
+from identity_model.eligibility import (
+    Eligibility,
+    Feature,
+    Reason,
+    ReasonCode,
+    eligibility,
+    feature_matrix,
+    lifecycle_events,
+)
 from identity_model.errors import Code, IdentityError
 from identity_model.events import (
     NON_BILLABLE_EVENTS,
@@ -15,8 +27,10 @@ from identity_model.events import (
 from identity_model.ids import capture_distinct_id, is_distinct_id_illegal
 from identity_model.jsonio import BadLine, ScriptOp, ScriptReader, parse_timestamp
 from identity_model.operations import (
+    Advance,
     Alias,
     Capture,
+    CioIdentify,
     ClientFlavour,
     Config,
     CreatePersonProfile,
@@ -27,38 +41,73 @@ from identity_model.operations import (
     PersonProfiles,
     Reset,
     SetPersonProperties,
+    Track,
     Vendor,
 )
 from identity_model.outcome import Status, Step
 from identity_model.persons import Person, PersonGraph
+from identity_model.pricing import (
+    Invoice,
+    InvoiceLine,
+    InvoiceModel,
+    PriceBook,
+    Tier,
+    load_price_book,
+    monthly_usage,
+    parse_price_book,
+    price,
+    price_months,
+)
 from identity_model.reducers import Outcome, Session, apply, replay
-from identity_model.report import REPORT_FORMAT, StepRecord, build_report, run_script
+from identity_model.report import (
+    REPORT_FORMAT,
+    StepRecord,
+    build_report,
+    run_objects,
+    run_script,
+)
+from identity_model.ruledocs import Rule, rules
 from identity_model.world import EMPTY, World, empty_world
 
 __all__ = [
     "EMPTY",
     "NON_BILLABLE_EVENTS",
     "REPORT_FORMAT",
+    "Advance",
     "Alias",
     "BadLine",
     "BillingKind",
     "Capture",
+    "CioEvent",
+    "CioIdentify",
+    "CioPerson",
+    "CioState",
     "ClientFlavour",
     "Code",
     "Config",
     "CreatePersonProfile",
+    "Device",
+    "Eligibility",
+    "Feature",
     "Group",
     "Identify",
     "IdentityError",
     "Ingest",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceModel",
     "Operation",
     "Outcome",
     "Person",
     "PersonGraph",
     "PersonMode",
     "PersonProfiles",
+    "PriceBook",
     "ProcessedEvent",
+    "Reason",
+    "ReasonCode",
     "Reset",
+    "Rule",
     "ScriptOp",
     "ScriptReader",
     "Session",
@@ -66,15 +115,28 @@ __all__ = [
     "Status",
     "Step",
     "StepRecord",
+    "Tier",
+    "Track",
     "Usage",
+    "UserState",
     "Vendor",
     "World",
     "apply",
     "build_report",
     "capture_distinct_id",
+    "eligibility",
     "empty_world",
+    "feature_matrix",
     "is_distinct_id_illegal",
+    "lifecycle_events",
+    "load_price_book",
+    "monthly_usage",
+    "parse_price_book",
     "parse_timestamp",
+    "price",
+    "price_months",
     "replay",
+    "rules",
+    "run_objects",
     "run_script",
 ]

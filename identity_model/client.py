@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum, auto
 from typing import assert_never
@@ -81,10 +81,7 @@ def apply_client(builder: WorldBuilder, op: ClientOperation) -> Step:
         sent = ingest(builder, event, device=op.device)
         step = step.then(sent)
         if next_device == device and sent.status is not Status.APPLIED:
-            step = Step(
-                status=sent.status, codes=step.codes, event=step.event, rules=step.rules,
-                message=step.message,
-            )  # fmt: skip
+            step = replace(step, status=sent.status)  # nothing changed: the event decides
     # A device is remembered from its first applied call (its anonymous id is fixed then, format
     # §1); a rejected or ignored call on a new device leaves it unremembered, the world unchanged.
     if next_device != device or (stored is None and step.status is Status.APPLIED):

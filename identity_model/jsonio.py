@@ -88,14 +88,6 @@ def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def format_timestamp(value: datetime) -> str:
-    utc = value.astimezone(UTC)
-    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
-    if utc.microsecond:
-        text += f".{utc.microsecond:06d}".rstrip("0")
-    return text + "Z"
-
-
 # --- field readers: each raises IdentityError(invalid_operation) with the key's name ---------
 
 
@@ -108,7 +100,7 @@ class _Fields:
         self.op = op
         self.vendor = vendor
 
-    def _fail(self, message: str) -> IdentityError:
+    def fail(self, message: str) -> IdentityError:
         return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)
 
     def any(self, key: str) -> Json:
@@ -119,10 +111,10 @@ class _Fields:
         value = self.raw.get(key)
         if value is None:
             if required:
-                raise self._fail(f"{key!r} is required (a string)")
+                raise self.fail(f"{key!r} is required (a string)")
             return None
         if not isinstance(value, str):
-            raise self._fail(f"{key!r} must be a string, not {type(value).__name__}")
+            raise self.fail(f"{key!r} must be a string, not {type(value).__name__}")
         return value
 
     def obj(self, key: str) -> JsonObject | None:
@@ -130,13 +122,13 @@ class _Fields:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self._fail(f"{key!r} must be an object, not {type(value).__name__}")
+            raise self.fail(f"{key!r} must be an object, not {type(value).__name__}")
         return value
 
     def boolean(self, key: str) -> bool:
         value = self.raw.get(key, False)
         if not isinstance(value, bool):
-            raise self._fail(f"{key!r} must be true or false")
+            raise self.fail(f"{key!r} must be true or false")
         return value
 
     def check_keys(self) -> None:
@@ -152,7 +144,7 @@ class _Fields:
             )
         if not self.raw.keys() <= allowed:
             unknown = sorted(set(self.raw) - allowed)
-            raise self._fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
+            raise self.fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
 
 
 def _client_common(fields: _Fields) -> dict[str, Any]:
@@ -168,7 +160,7 @@ def _build_customerio(fields: _Fields, timestamp: datetime) -> Operation:
             anonymous_id = fields.string("anonymous_id")
             user_id = fields.string("user_id")
             if (anonymous_id is None) == (user_id is None):
-                raise fields._fail("exactly one of 'anonymous_id' and 'user_id' is required")
+                raise fields.fail("exactly one of 'anonymous_id' and 'user_id' is required")
             return Track(
                 event=fields.string("event", required=True) or "",
                 anonymous_id=anonymous_id,
@@ -179,7 +171,7 @@ def _build_customerio(fields: _Fields, timestamp: datetime) -> Operation:
         case "identify":
             user_id = fields.string("user_id", required=True)
             if not user_id:
-                raise fields._fail("'user_id' must not be empty")
+                raise fields.fail("'user_id' must not be empty")
             return CioIdentify(
                 user_id=user_id,
                 anonymous_id=fields.string("anonymous_id"),
@@ -396,7 +388,7 @@ class ScriptReader:
         if given is not None:
             return parse_timestamp(given, line=fields.line)
         if fields.vendor is Vendor.CUSTOMERIO:
-            raise fields._fail("every Customer.io operation needs an explicit 'timestamp'")
+            raise fields.fail("every Customer.io operation needs an explicit 'timestamp'")
         if self._last_time is None:
             return FIRST_DEFAULT_TIME
         return self._last_time + DEFAULT_TIME_STEP

@@ -8,7 +8,7 @@ the graduated tiers and returns an ``Invoice``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -363,7 +363,3 @@ def usage_of(anonymous: int, identified: int) -> Usage:
     if anonymous < 0 or identified < 0:
         raise IdentityError(Code.INVALID_OPERATION, "event counts are whole numbers >= 0")
     return Usage(anonymous_events=anonymous, identified_events=identified)
-
-
-def total_of(invoices: Iterable[Invoice]) -> Decimal:
-    return sum((invoice.total for invoice in invoices), Decimal("0.00"))

@@ -187,16 +187,11 @@ def usage_entry(world: World) -> dict[str, int]:
     }
 
 
-def rejected_lines(records: Iterable[StepRecord]) -> list[StepRecord]:
-    return [record for record in records if record.status is Status.REJECTED]
-
-
 __all__ = [
     "REPORT_FORMAT",
     "ScriptRun",
     "StepRecord",
     "build_report",
     "iter_steps",
-    "rejected_lines",
     "run_script",
 ]
