@@ -626,7 +626,9 @@ def _parser() -> argparse.ArgumentParser:
         "  identity-model replay my.jsonl --person-profiles always --format json\n"
         "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
         'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
-        "'identity-model example' and docs/conformance-format.md.",
+        "'identity-model example' and docs/conformance-format.md.\n\n"
+        "text and summary stream the file (memory holds the model's state, not the lines);\n"
+        "json keeps one small record per line to print the whole report at the end.",
     )
     replay.add_argument(
         "file", nargs="?", help="the script, - for standard input; none: the built-in example"
