@@ -103,21 +103,6 @@ class Usage:
     def total_events(self) -> int:
         return self.anonymous_events + self.identified_events
 
-    def add(self, kind: BillingKind) -> Usage:
-        match kind:
-            case BillingKind.ANONYMOUS:
-                return Usage(
-                    anonymous_events=self.anonymous_events + 1,
-                    identified_events=self.identified_events,
-                )
-            case BillingKind.IDENTIFIED:
-                return Usage(
-                    anonymous_events=self.anonymous_events,
-                    identified_events=self.identified_events + 1,
-                )
-            case _:
-                assert_never(kind)
-
 
 NO_USAGE = Usage()
 

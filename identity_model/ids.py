@@ -24,6 +24,9 @@ _JS_WHITESPACE = frozenset(
     "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 
+_RUST_TRIM = "".join(_RUST_WHITESPACE)
+_JS_TRIM = "".join(_JS_WHITESPACE)
+
 
 def _quoted(words: set[str]) -> frozenset[str]:
     return frozenset(words | {f"'{w}'" for w in words} | {f'"{w}"' for w in words})
@@ -52,7 +55,7 @@ def is_distinct_id_illegal(distinct_id: str) -> bool:
     """Ids that PostHog refuses to merge (blank, or a generic placeholder)."""
     # SV-06: blank after JS trim, or a case-insensitive / case-sensitive generic id, quoted too.
     return (
-        distinct_id.strip("".join(_JS_WHITESPACE)) == ""
+        distinct_id.strip(_JS_TRIM) == ""
         or distinct_id.lower() in _ILLEGAL_CASE_INSENSITIVE
         or distinct_id in _ILLEGAL_CASE_SENSITIVE
     )
@@ -90,7 +93,7 @@ def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
         if isinstance(value, str)
         else json.dumps(thaw(value), separators=(",", ":"), ensure_ascii=False)  # type: ignore[arg-type]
     )
-    if text.strip("".join(_RUST_WHITESPACE)) == "":
+    if text.strip(_RUST_TRIM) == "":
         rules.append("SV-02")
         return CapturedId(distinct_id=None, codes=(Code.MISSING_DISTINCT_ID,), rules=tuple(rules))
     if not isinstance(value, str) or "\x00" in text:

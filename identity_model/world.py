@@ -13,7 +13,7 @@ from immutables import Map
 
 from identity_model.customerio import EMPTY_CIO, CioState
 from identity_model.device import Device
-from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage, month_of
+from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage
 from identity_model.jsontypes import Json
 from identity_model.operations import Config
 from identity_model.persons import GraphBuilder, Person, PersonGraph, PersonKey
@@ -31,8 +31,7 @@ class World:
     customerio: CioState = EMPTY_CIO
     groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
     events: Map[int, ProcessedEvent] = field(default_factory=Map)
-    usage: Usage = NO_USAGE
-    usage_by_month: Map[str, Usage] = field(default_factory=Map)
+    usage: Usage = NO_USAGE  # per month: pricing.monthly_usage derives it from the event log
 
     @property
     def event_count(self) -> int:
@@ -74,7 +73,6 @@ class WorldBuilder:
         "_devices",
         "_events",
         "_groups",
-        "_months",
         "cio",
         "config",
         "graph",
@@ -90,22 +88,11 @@ class WorldBuilder:
         self._devices = world.devices.mutate()
         self._groups = world.groups.mutate()
         self._events = world.events.mutate()
-        self._months = world.usage_by_month
         self._base_usage = world.usage
-        # month -> [anonymous, identified] counted since the last finish (cheap in a hot loop)
-        self._counts: dict[str, list[int]] = {}
+        self._counts = [0, 0]  # [anonymous, identified] billed since the last finish
 
     def finish(self) -> World:
-        months = self._months.mutate()
-        anonymous, identified = 0, 0
-        for month, (new_anonymous, new_identified) in self._counts.items():
-            old = months.get(month, NO_USAGE)
-            months[month] = Usage(
-                anonymous_events=old.anonymous_events + new_anonymous,
-                identified_events=old.identified_events + new_identified,
-            )
-            anonymous += new_anonymous
-            identified += new_identified
+        anonymous, identified = self._counts
         usage = self._base_usage
         world = World(
             config=self.config,
@@ -118,7 +105,6 @@ class WorldBuilder:
                 anonymous_events=usage.anonymous_events + anonymous,
                 identified_events=usage.identified_events + identified,
             ),
-            usage_by_month=months.finish(),
         )
         self._load(world)
         return world
@@ -133,11 +119,7 @@ class WorldBuilder:
         self._events[event.seq] = event
         kind = event.billed_as
         if kind is not None:
-            month = month_of(event.timestamp)
-            counts = self._counts.get(month)
-            if counts is None:
-                counts = self._counts[month] = [0, 0]
-            counts[kind is BillingKind.IDENTIFIED] += 1
+            self._counts[kind is BillingKind.IDENTIFIED] += 1
 
     def device(self, name: str) -> Device | None:
         return self._devices.get(name)
