@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from spec_tests.oracle_client import Devices
-from spec_tests.oracle_customerio import run_customerio
+from spec_tests.oracle_customerio import CustomerioSession
 
 # ---------------------------------------------------------------- constants from the digest
 
@@ -391,32 +391,49 @@ def check_shape(obj: dict[str, Any]) -> str:
     return name
 
 
-def run(
-    script: list[dict[str, Any]],
-    world_class: type[Oracle] = Oracle,
-    devices_class: type[Devices] = Devices,
-) -> dict[str, Any]:
-    """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
-    config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
-    steps: list[dict[str, Any]] = []
-    clock: datetime | None = None
-    world: Oracle | None = None
-    devices: Devices | None = None
-    for line, obj in enumerate(script, start=1):
+class Session:
+    """The oracle one line at a time (the stateful tests step it once per operation).
+
+    ``step(obj)`` reads the next script line and returns its step entry; ``report()`` is the
+    report of every line stepped so far. ``run`` is a loop over ``step``.
+    """
+
+    def __init__(
+        self, world_class: type[Oracle] = Oracle, devices_class: type[Devices] = Devices
+    ) -> None:
+        self.world_class = world_class
+        self.devices_class = devices_class
+        self.config = {
+            "vendor": "posthog",
+            "person_profiles": "identified_only",
+            "client": "browser",
+        }
+        self.line = 0
+        self.steps: list[dict[str, Any]] = []
+        self.clock: datetime | None = None
+        self.world: Oracle | None = None
+        self.devices: Devices | None = None
+        self.customerio: CustomerioSession | None = None
+
+    def step(self, obj: Any) -> dict[str, Any] | None:
+        """One script line; ``None`` for a config line (which makes no step)."""
+        self.line += 1
+        line = self.line
+        if self.customerio is not None:
+            return self.customerio.step(line, obj)
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
             try:
-                config = read_config(obj)
-                if config["vendor"] == "customerio":
-                    return run_customerio(script, parse_time, first_is_config=True)
-                continue
+                self.config = read_config(obj)
+                if self.config["vendor"] == "customerio":
+                    self.customerio = CustomerioSession(parse_time)
+                return None
             except BadOp:
                 pass
-        if world is None or devices is None:
-            world = world_class(config)
-            devices = devices_class(world)
+        world, devices = self._world()
         name = obj.get("op") if isinstance(obj, dict) else None
         step: dict[str, Any] = {"line": line, "op": name if isinstance(name, str) else None}
+        self.steps.append(step)
         try:
             if not isinstance(obj, dict) or is_config:
                 raise BadOp("not an operation")
@@ -424,20 +441,42 @@ def run(
             if obj.get("timestamp") is not None:
                 when = parse_time(obj["timestamp"])
             else:
+                clock = self.clock
                 when = clock + timedelta(seconds=1) if clock else datetime(2026, 1, 1, tzinfo=UTC)
         except BadOp:
             step.update(outcome="rejected", codes=["invalid_operation"])
-            steps.append(step)
-            continue
-        clock = when
+            return step
+        self.clock = when
+        index = len(self.steps) - 1
         if obj["op"] == "ingest":
             outcome, codes = world.ingest(
-                len(steps), obj.get("distinct_id"), obj["event"], obj.get("properties") or {}, when
+                index, obj.get("distinct_id"), obj["event"], obj.get("properties") or {}, when
             )
         else:
-            outcome, codes = devices.apply(len(steps), obj, when)
+            outcome, codes = devices.apply(index, obj, when)
         step.update(outcome=outcome, codes=codes)
-        steps.append(step)
-    if world is None:
-        world = world_class(config)
-    return world.report(steps)
+        return step
+
+    def _world(self) -> tuple[Oracle, Devices]:
+        if self.world is None or self.devices is None:
+            self.world = self.world_class(self.config)
+            self.devices = self.devices_class(self.world)
+        return self.world, self.devices
+
+    def report(self) -> dict[str, Any]:
+        if self.customerio is not None:
+            return self.customerio.report()
+        world, _ = self._world()
+        return world.report([dict(step) for step in self.steps])
+
+
+def run(
+    script: list[dict[str, Any]],
+    world_class: type[Oracle] = Oracle,
+    devices_class: type[Devices] = Devices,
+) -> dict[str, Any]:
+    """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
+    session = Session(world_class, devices_class)
+    for obj in script:
+        session.step(obj)
+    return session.report()
