@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
@@ -125,18 +126,28 @@ def js_string(value: Json) -> str:
 
 
 def _js_number(value: float) -> str:
+    """ECMAScript Number::toString(10): plain digits for 1e-7 < |x| < 1e21, else exponential."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        sign = "-" if exponent.startswith("-") else "+"
-        text = f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
-    return text
+    if value == 0:
+        return "0"  # String(-0) is "0"
+    if value < 0:
+        return "-" + _js_number(-value)
+    # repr gives the shortest round-tripping digits, as ECMAScript requires; n is where the
+    # decimal point goes relative to those digits (value = 0.digits * 10**n).
+    _, digits_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
+    digits = "".join(map(str, digits_tuple))
+    k, n = len(digits), int(exponent) + len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return f"{digits[:n]}.{digits[n:]}"
+    if -6 < n <= 0:
+        return "0." + "0" * -n + digits
+    power = f"e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
+    return (digits if k == 1 else f"{digits[0]}.{digits[1:]}") + power
 
 
 def js_truthy(value: Json) -> bool:

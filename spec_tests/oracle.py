@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from spec_tests.oracle_client import Devices
+from spec_tests.oracle_client import Devices, js_number
 from spec_tests.oracle_customerio import CustomerioSession
 
 # ---------------------------------------------------------------- constants from the digest
@@ -101,13 +101,7 @@ def js_string(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value == int(value) and abs(value) < 1e21:
-            return str(int(value))
-        text = repr(value)
-        if "e" in text:
-            m, e = text.split("e")
-            text = m + "e" + ("-" if e[0] == "-" else "+") + str(int(e.lstrip("+-")))
-        return text
+        return js_number(value)
     if isinstance(value, dict):
         return "[object Object]"
     return ",".join("" if item is None else js_string(item) for item in value)

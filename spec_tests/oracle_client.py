@@ -46,13 +46,36 @@ ENGINES = [
 ]
 
 
+def js_number(value: float) -> str:
+    """Number::toString (ECMA-262 §6.1.6.1.20), by hand from Python's shortest repr."""
+    if value == 0:
+        return "0"
+    if value < 0:
+        return "-" + js_number(-value)
+    mantissa, _, power = repr(value).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = whole + fraction
+    point = len(whole) + int(power or "0")  # the decimal point sits after `point` digits
+    while digits.startswith("0"):
+        digits = digits[1:]
+        point -= 1
+    digits = digits.rstrip("0")
+    if len(digits) <= point <= 21:
+        return digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return "0." + "0" * (-point) + digits
+    e = point - 1
+    head = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return head + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+
+
 def js_number_text(value: Any) -> Any:
     if type(value) is int:
         return str(value)
     if type(value) is float:
-        if value == int(value) and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
+        return js_number(value)
     return value
 
 

@@ -1,36 +1,128 @@
 """Hypothesis strategies for conformance scripts (lists of JSON operation objects).
 
-Ids come from a small pool on purpose, so that generated scripts collide, merge, hit the
-illegal list and re-use personless ids; timestamps are mostly omitted (one second apart) and
-sometimes jump, to cross the one-minute force-upgrade boundary both ways.
+Built to reach the interesting states, not only to run (issue #12): scripts are at least eight
+lines long; merge events are common and their ids are mostly legal, so persons merge; merge
+tournaments pair persons that share no id until one deep person is left; every illegal id,
+every whitespace character of both trims, numbers, booleans and objects appear as ids;
+timestamps are mostly omitted (one second apart) and sometimes jump across the one-minute
+force-upgrade boundary; Customer.io clocks move by the 5-minute, 72-hour and 30-day
+boundaries in both directions.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
-LEGAL_IDS = ["anon-1", "anon-2", "user-1", "user-2", "Nan", "NULL"]
-ILLEGAL_IDS = ["null", "undefined", "NaN", "0", "guest", "", "  ", "'true'"]
-DISTINCT_IDS = (
-    st.sampled_from(LEGAL_IDS) | st.sampled_from(ILLEGAL_IDS) | st.sampled_from([42, True, None])
+MIN_LINES = 8
+
+# ---------------------------------------------------------------- ids (SV-01..SV-08)
+
+LEGAL_IDS = ["anon-1", "anon-2", "user-1", "user-2", "user-3"]
+# Legal look-alikes of illegal ids: whole-id matches only (SV-06).
+NEAR_MISSES = ["Nan", "NULL", "nan", "NONE", "anonymous_id", "00", "\ufeffx", "'null", "guests"]
+ILLEGAL_ANY_CASE = [
+    "anonymous",
+    "guest",
+    "distinctid",
+    "distinct_id",
+    "id",
+    "not_authenticated",
+    "email",
+    "undefined",
+    "true",
+    "false",
+]
+ILLEGAL_EXACT = ["[object Object]", "NaN", "None", "none", "null", "0", "undefined"]
+ILLEGAL_IDS = sorted(
+    {
+        *ILLEGAL_ANY_CASE,
+        *(word.upper() for word in ILLEGAL_ANY_CASE),
+        *(word.title() for word in ILLEGAL_ANY_CASE),
+        *ILLEGAL_EXACT,
+        *(f"'{word}'" for word in ILLEGAL_ANY_CASE + ILLEGAL_EXACT),
+        *(f'"{word}"' for word in ILLEGAL_ANY_CASE + ILLEGAL_EXACT),
+        *(f'"{word.upper()}"' for word in ILLEGAL_ANY_CASE),
+    }
 )
+# String.prototype.trim (merge guard) and Rust's char::is_whitespace (capture) differ by two
+# characters: U+FEFF is JS-only, U+0085 Rust-only.
+SHARED_SPACES = "\t\n\x0b\x0c\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+SHARED_SPACES += "\u2028\u2029\u202f\u205f\u3000"
+TRIM_CHARACTERS = SHARED_SPACES + "\ufeff\x85"
+BLANK_IDS = st.text(alphabet=TRIM_CHARACTERS, min_size=1, max_size=3) | st.just("")
+# 200 characters is the capture limit (SV-04); two ids equal in their first 200 collide.
+LONG_IDS = st.sampled_from(["x" * 199, "x" * 200, "x" * 201, "x" * 260, "é" * 201, "x" * 200 + "y"])
+# Root ids that are not strings are stringified as JSON (SV-03); merge ids through String()
+# (SV-08), whose number formatting and truthiness differ.
+ROOT_NON_STRINGS = st.sampled_from([42, 0, 2.5, True, False, [], [1, "a", None], {"a": 1}, {}])
+MERGE_NON_STRINGS = st.sampled_from(
+    [42, 0, -0.0, 7.0, 2.5, 1e21, 1e20, 0.00001, 1.5e-7, True, False, None, [], [1, None], {}]
+)
+
+DISTINCT_IDS = st.one_of(
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(NEAR_MISSES),
+    st.sampled_from(ILLEGAL_IDS),
+    BLANK_IDS,
+    LONG_IDS,
+    ROOT_NON_STRINGS,
+    st.none(),
+)
+# Merge sources: mostly legal, so that merges happen (SV-11..SV-16), else every kind of
+# refused, falsy or converted id.
+MERGE_IDS = st.one_of(
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(LEGAL_IDS),
+    st.sampled_from(NEAR_MISSES),
+    st.sampled_from(ILLEGAL_IDS),
+    BLANK_IDS,
+    LONG_IDS,
+    MERGE_NON_STRINGS,
+)
+
+# ---------------------------------------------------------------- properties and events
+
 KEYS = st.sampled_from(["a", "b", "c"])
 VALUES = st.one_of(st.integers(-2, 2), st.sampled_from(["x", "y"]), st.none(), st.booleans())
 OBJECTS = st.dictionaries(KEYS, VALUES, max_size=3)
-FLAGS = st.sampled_from(["absent", "absent", False, False, True, "false", 0, None])
-EVENTS = st.sampled_from(
-    [
-        "$pageview",
-        "clicked",
-        "$set",
-        "$identify",
-        "$create_alias",
-        "$merge_dangerously",
-        "$groupidentify",
-        "$feature_flag_called",
-    ]
+FLAGS = st.sampled_from(["absent", "absent", "absent", False, False, True, "false", 0, None])
+# SV-30: every name billed on no meter.
+NOT_BILLED = [
+    "$feature_flag_called",
+    "$experiment_exposure",
+    "survey sent",
+    "survey shown",
+    "survey dismissed",
+    "$exception",
+    "$llm_prompt_fetched",
+    "$conversations_loaded",
+    "$conversations_widget_loaded",
+    "$conversations_message_sent",
+    "$conversations_user_identified",
+    "$conversations_restore_link_requested",
+    "$conversations_widget_state_changed",
+    "$conversations_back_to_tickets",
+    "$ai_generation",
+    "$ai_embedding",
+    "$ai_evaluation",
+    "$ai_span",
+    "$ai_trace",
+    "$ai_metric",
+    "$ai_feedback",
+]
+MERGE_EVENTS = ["$identify", "$create_alias", "$merge_dangerously"]
+EVENTS = st.one_of(
+    st.sampled_from(MERGE_EVENTS),
+    st.sampled_from(MERGE_EVENTS),
+    st.sampled_from(["$pageview", "clicked", "$set", "$groupidentify"]),
+    st.sampled_from(NOT_BILLED),
 )
 TIMES = st.sampled_from(
     [
@@ -42,6 +134,7 @@ TIMES = st.sampled_from(
         "2026-03-15T12:00:00.5Z",
     ]
 )
+UNSET = st.lists(KEYS, max_size=2) | st.dictionaries(KEYS, st.none(), max_size=2)
 
 
 @st.composite
@@ -52,23 +145,29 @@ def ingest_ops(draw: st.DrawFn) -> dict[str, Any]:
     flag = draw(FLAGS)
     if flag != "absent":
         properties["$process_person_profile"] = flag
-    if event == "$identify" and draw(st.booleans()):
-        properties["$anon_distinct_id"] = draw(DISTINCT_IDS)
-    if event in ("$create_alias", "$merge_dangerously") and draw(st.booleans()):
-        properties["alias"] = draw(DISTINCT_IDS)
+    if event == "$identify" and draw(st.integers(0, 3)):
+        properties["$anon_distinct_id"] = draw(MERGE_IDS)
+    if event in ("$create_alias", "$merge_dangerously") and draw(st.integers(0, 3)):
+        properties["alias"] = draw(MERGE_IDS)
     if event == "$groupidentify":
-        properties["$group_type"] = "company"
-        properties["$group_key"] = draw(st.sampled_from(["acme", "globex"]))
-        properties["$group_set"] = draw(OBJECTS)
-    if draw(st.integers(0, 3)) == 0:
+        properties["$group_type"] = draw(st.sampled_from(["company", "company", "team", 5]))
+        properties["$group_key"] = draw(st.sampled_from(["acme", "globex", 7, 2.5, None]))
+        if draw(st.integers(0, 3)):
+            properties["$group_set"] = draw(OBJECTS)
+    if draw(st.integers(0, 2)) == 0:
         properties["$set"] = draw(OBJECTS)
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 3)) == 0:
         properties["$set_once"] = draw(OBJECTS)
-    if draw(st.integers(0, 6)) == 0:
-        properties["$unset"] = draw(st.lists(KEYS, max_size=2))
+    if draw(st.integers(0, 4)) == 0:
+        properties["$unset"] = draw(UNSET)
     op: dict[str, Any] = {"op": "ingest", "event": event}
     distinct_id = draw(DISTINCT_IDS)
-    if distinct_id is not None or draw(st.booleans()):
+    if distinct_id is None:
+        if draw(st.booleans()):
+            properties["distinct_id"] = draw(st.sampled_from([*LEGAL_IDS, None, 42]))
+        if draw(st.booleans()):
+            op["distinct_id"] = None
+    else:
         op["distinct_id"] = distinct_id
     if properties:
         op["properties"] = properties
@@ -89,26 +188,149 @@ BAD_LINES = st.sampled_from(
 )
 
 
-def server_scripts(max_size: int = 25) -> st.SearchStrategy[list[dict[str, Any]]]:
-    """Scripts of ``ingest`` lines, now and then a malformed line."""
-    return st.lists(
-        st.one_of(ingest_ops(), ingest_ops(), ingest_ops(), BAD_LINES), max_size=max_size
+def server_scripts(max_size: int = 30) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Scripts of ``ingest`` lines, now and then a malformed line; sometimes a tournament."""
+    return st.one_of(
+        st.lists(
+            st.one_of(ingest_ops(), ingest_ops(), ingest_ops(), ingest_ops(), BAD_LINES),
+            min_size=MIN_LINES,
+            max_size=max_size,
+        ),
+        merge_tournaments(),
     )
 
 
+# ---------------------------------------------------------------- deep merges
+
+
+def _at(seconds: int) -> str:
+    return (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+@st.composite
+def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, Any]]:
+    """Persons that share no id, merged pairwise round after round until one is left.
+
+    Each person is born at its own time with its own properties, some identified (so plain
+    merges are refused, SV-15); the rounds pair persons of similar size, or feed one growing
+    person in as the *source* of each merge (union by size must keep the lookups shallow).
+    Personless events afterwards are force-upgraded or not by the merged ``created_at``
+    (SV-14, SV-26)."""
+    count = draw(st.integers(2, max_persons))
+    gaps = draw(st.lists(st.integers(1, 40), min_size=count, max_size=count))
+    births = [sum(gaps[: index + 1]) for index in range(count)]
+    lines: list[dict[str, Any]] = []
+    people: list[list[str]] = []
+    for index, born in enumerate(births):
+        own = f"p{index}"
+        properties: dict[str, Any] = {"$set": {"k": index, f"only{index}": index}}
+        if draw(st.booleans()):
+            properties["$set_once"] = {"first": index}
+        if draw(st.integers(0, 3)) == 0:
+            # identified from birth: a second id merged in by $identify
+            properties["$anon_distinct_id"] = f"q{index}"
+            lines.append(
+                {
+                    "op": "ingest",
+                    "event": "$identify",
+                    "distinct_id": own,
+                    "properties": properties,
+                    "timestamp": _at(born),
+                }
+            )
+            people.append([own, f"q{index}"])
+        else:
+            lines.append(
+                {
+                    "op": "ingest",
+                    "event": "clicked",
+                    "distinct_id": own,
+                    "properties": properties,
+                    "timestamp": _at(born),
+                }
+            )
+            people.append([own])
+    clock = births[-1]
+    chain = draw(st.booleans())
+    while len(people) > 1:
+        if chain:
+            # the big person is always the source: merged away, unless union by size
+            source, target = people[0], people[1]
+            rest = people[2:]
+            pairs = [(source, target)]
+        else:
+            order = draw(st.permutations(range(len(people))))
+            shuffled = [people[i] for i in order]
+            pairs = list(zip(shuffled[0::2], shuffled[1::2], strict=False))
+            rest = [shuffled[-1]] if len(shuffled) % 2 else []
+        merged_people = []
+        for source, target in pairs:
+            clock += draw(st.integers(1, 30))
+            event = draw(
+                st.sampled_from(["$merge_dangerously", "$merge_dangerously", *MERGE_EVENTS])
+            )
+            key = "$anon_distinct_id" if event == "$identify" else "alias"
+            properties = {key: draw(st.sampled_from(source))}
+            if draw(st.booleans()):
+                properties["$set"] = {"k": f"merge{clock}"}
+            if draw(st.integers(0, 3)) == 0:
+                properties["$unset"] = draw(UNSET)
+            lines.append(
+                {
+                    "op": "ingest",
+                    "event": event,
+                    "distinct_id": draw(st.sampled_from(target)),
+                    "properties": properties,
+                    "timestamp": _at(clock),
+                }
+            )
+            merged_people.append(target + source)
+        people = merged_people + rest
+    everyone = [distinct_id for person in people for distinct_id in person]
+    for _ in range(draw(st.integers(1, 4))):
+        lines.append(
+            {
+                "op": "ingest",
+                "event": draw(st.sampled_from(["$pageview", "clicked"])),
+                "distinct_id": draw(st.sampled_from(everyone)),
+                "properties": {"$process_person_profile": False},
+                "timestamp": _at(births[-1] + draw(st.sampled_from([45, 59, 60, 61, 75]))),
+            }
+        )
+    return lines
+
+
+# ---------------------------------------------------------------- the SDK layer (CL)
+
 DEVICES = st.sampled_from(["default", "default", "phone"])
-CLIENT_IDS = (
-    st.sampled_from(["user-1", "user-2", "user-1", "default-anon-0", "alias-1"])
-    | st.sampled_from(["", " ", "null", "distinct_id", "guest", "0"])
-    | st.sampled_from([42, None])
+CLIENT_IDS = st.one_of(
+    st.sampled_from(["user-1", "user-2", "user-1", "default-anon-0", "alias-1"]),
+    st.sampled_from(["user-1", "user-2", "alias-1", "phone-anon-0"]),
+    st.sampled_from(["", " ", "\ufeff", "null", "NULL", "distinct_id", "DistinctId", "guest", "0"]),
+    st.sampled_from(["undefined", "$posthog_cookieless", 42, 2.5, 1e21, None]),
 )
 CAPTURE_PROPERTIES = st.fixed_dictionaries(
     {},
     optional={
         "$current_url": st.sampled_from(
-            ["https://shop.example.com/a?utm_source=news", "https://example.com", "not a url"]
+            [
+                "https://shop.example.com/a?utm_source=news&gclid=g1",
+                "https://example.com",
+                "https://example.com:8080/p/q?utm_campaign=a%20b+c",
+                "not a url",
+            ]
         ),
-        "$referrer": st.sampled_from(["https://www.google.com/search?q=x", "$direct", ""]),
+        "$referrer": st.sampled_from(
+            [
+                "https://www.google.com/search?q=x",
+                "https://search.yahoo.com/search?p=y",
+                "https://www.bing.com/search?q=z",
+                "$direct",
+                "",
+            ]
+        ),
         "$set": OBJECTS,
         "distinct_id": st.sampled_from(["user-9", ""]),
         "$process_person_profile": st.booleans(),
@@ -124,20 +346,22 @@ def _client(op: str, **fields: Any) -> dict[str, Any]:
 def client_ops() -> st.SearchStrategy[dict[str, Any]]:
     """One SDK call on one of two devices."""
     device = DEVICES.map(lambda name: None if name == "default" else name)
+    identify = st.builds(
+        lambda d, i, s, o: _client("identify", device=d, distinct_id=i, set=s, set_once=o),
+        device,
+        CLIENT_IDS,
+        MAYBE_OBJECTS,
+        MAYBE_OBJECTS,
+    )
     return st.one_of(
         st.builds(
             lambda d, e, p: _client("capture", device=d, event=e, properties=p or None),
             device,
-            st.sampled_from(["$pageview", "clicked", "$feature_flag_called"]),
+            st.sampled_from(["$pageview", "clicked", "$feature_flag_called", "$exception"]),
             CAPTURE_PROPERTIES,
         ),
-        st.builds(
-            lambda d, i, s, o: _client("identify", device=d, distinct_id=i, set=s, set_once=o),
-            device,
-            CLIENT_IDS,
-            MAYBE_OBJECTS,
-            MAYBE_OBJECTS,
-        ),
+        identify,
+        identify,
         st.builds(lambda d, a: _client("alias", device=d, alias=a), device, CLIENT_IDS),
         st.builds(
             lambda d, r, n: _client("reset", device=d, reset_device_id=r, new_anonymous_id=n),
@@ -150,7 +374,7 @@ def client_ops() -> st.SearchStrategy[dict[str, Any]]:
                 "group", device=d, group_type="company", group_key=k, properties=p
             ),
             device,
-            st.sampled_from(["acme", "globex", "", 7]),
+            st.sampled_from(["acme", "globex", "", 7, 2.5]),
             MAYBE_OBJECTS,
         ),
         st.builds(
@@ -174,70 +398,70 @@ CONFIGS = st.sampled_from(
 
 
 @st.composite
-def mixed_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
+def mixed_scripts(draw: st.DrawFn, max_size: int = 30) -> list[dict[str, Any]]:
     """A config line (sometimes), then client calls on two devices and server ``ingest`` lines."""
     config = draw(CONFIGS)
-    lines = draw(st.lists(st.one_of(client_ops(), client_ops(), ingest_ops()), max_size=max_size))
+    lines = draw(
+        st.lists(
+            st.one_of(client_ops(), client_ops(), ingest_ops()),
+            min_size=MIN_LINES,
+            max_size=max_size,
+        )
+    )
     return ([config] if config else []) + lines
 
 
 @st.composite
 def client_scripts(
-    draw: st.DrawFn, mode: str, client: str = "browser", max_size: int = 25
+    draw: st.DrawFn, mode: str, client: str = "browser", max_size: int = 30
 ) -> list[dict[str, Any]]:
     """Client calls only, under one ``person_profiles`` mode."""
-    lines = draw(st.lists(client_ops(), max_size=max_size))
+    lines = draw(st.lists(client_ops(), min_size=MIN_LINES, max_size=max_size))
     return [{"config": {"person_profiles": mode, "client": client}}, *lines]
 
 
-CIO_TIMES = st.integers(0, 40 * 24 * 3600)  # seconds after the start, over 40 days
-CIO_ANONYMOUS_IDS = st.sampled_from(["anon-a", "anon-b", "anon-c"])
-CIO_USERS = st.sampled_from(["u1", "u2"])
+# ---------------------------------------------------------------- Customer.io (CIO)
 
-
-def _at(seconds: int) -> str:
-    from datetime import UTC, datetime, timedelta  # noqa: PLC0415 (only for this strategy)
-
-    return (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"
-    )
+MINUTE, HOUR, DAY = 60, 3600, 86400
+WINDOW, TRIGGER, RETENTION = 5 * MINUTE, 72 * HOUR, 30 * DAY
+# Clock moves: small, exactly at or just past each boundary, and far past them, both ways.
+CIO_STEPS = st.one_of(
+    st.sampled_from([1, 60, WINDOW - 1, WINDOW, WINDOW + 1, HOUR]),
+    st.sampled_from([TRIGGER, TRIGGER + 1, RETENTION, RETENTION + 1, 10 * DAY, 45 * DAY]),
+    st.sampled_from([-1, -WINDOW, -HOUR, -TRIGGER - 1, -RETENTION, -RETENTION - 1, -40 * DAY]),
+    st.integers(-50 * DAY, 50 * DAY),
+)
+CIO_ANONYMOUS_IDS = st.sampled_from(["anon-a", "anon-b", "anon-c", "anon-d"])
+CIO_USERS = st.sampled_from(["u1", "u2", "u3"])
 
 
 @st.composite
-def customerio_scripts(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
+def customerio_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
     """Customer.io scripts: tracks, identifies and advances whose times straddle the 5-minute
-    window, 72-hour trigger and 30-day retention boundaries."""
-    base = draw(CIO_TIMES)
+    window, 72-hour trigger and 30-day retention boundaries, forwards and back."""
+    clock = 60 * DAY + draw(st.integers(0, 10 * DAY))
     lines: list[dict[str, Any]] = [{"config": {"vendor": "customerio"}}]
-    for _ in range(draw(st.integers(0, max_size))):
-        # mostly small steps forward, sometimes exactly at or beyond a boundary, sometimes back
-        base = max(
-            0,
-            base
-            + draw(
-                st.sampled_from(
-                    [1, 60, 299, 300, 301, 3600, 259200, 259201, 2592000, 2592001, -600]
-                )
-            ),
+    for _ in range(draw(st.integers(MIN_LINES, max_size))):
+        clock = max(0, clock + draw(CIO_STEPS))
+        kind = draw(
+            st.sampled_from(["track", "track", "track", "identify", "identify", "advance", "bad"])
         )
-        kind = draw(st.sampled_from(["track", "track", "track", "identify", "advance", "bad"]))
         if kind == "track":
-            key = draw(st.sampled_from(["anonymous_id", "anonymous_id", "user_id"]))
+            key = draw(st.sampled_from(["anonymous_id", "anonymous_id", "anonymous_id", "user_id"]))
             who = draw(CIO_ANONYMOUS_IDS if key == "anonymous_id" else CIO_USERS)
-            lines.append({"op": "track", "event": "e", key: who, "timestamp": _at(base)})
+            line: dict[str, Any] = {"op": "track", "event": "e", key: who, "timestamp": _at(clock)}
+            if draw(st.integers(0, 3)) == 0:
+                line["properties"] = draw(OBJECTS)
+            lines.append(line)
         elif kind == "identify":
-            line: dict[str, Any] = {
-                "op": "identify",
-                "user_id": draw(CIO_USERS),
-                "timestamp": _at(base),
-            }
-            if draw(st.booleans()):
+            line = {"op": "identify", "user_id": draw(CIO_USERS), "timestamp": _at(clock)}
+            if draw(st.integers(0, 3)):
                 line["anonymous_id"] = draw(CIO_ANONYMOUS_IDS)
             if draw(st.booleans()):
                 line["attributes"] = draw(OBJECTS)
             lines.append(line)
         elif kind == "advance":
-            lines.append({"op": "advance", "timestamp": _at(base)})
+            lines.append({"op": "advance", "timestamp": _at(clock)})
         else:
             lines.append(
                 draw(
@@ -248,9 +472,10 @@ def customerio_scripts(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, An
                                 "event": "e",
                                 "anonymous_id": "x",
                                 "user_id": "y",
-                                "timestamp": _at(base),
+                                "timestamp": _at(clock),
                             },
                             {"op": "track", "event": "e", "anonymous_id": "x"},
+                            {"op": "identify", "user_id": "", "timestamp": _at(clock)},
                             {"op": "ingest", "distinct_id": "u", "event": "e"},
                         ]
                     )
