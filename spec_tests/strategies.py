@@ -58,7 +58,7 @@ LONG_IDS = st.sampled_from(["x" * 199, "x" * 200, "x" * 201, "x" * 260, "é" * 2
 # Root ids that are not strings are stringified as JSON (SV-03); merge ids through String()
 # (SV-08), whose number formatting and truthiness differ.
 ROOT_NON_STRINGS = st.sampled_from([42, 0, 2.5, True, False, [], [1, "a", None], {"a": 1}, {}])
-MERGE_NON_STRINGS = st.sampled_from(
+MERGE_NON_STRINGS: st.SearchStrategy[Any] = st.sampled_from(
     [42, 0, -0.0, 7.0, 2.5, 1e21, 1e20, 0.00001, 1.5e-7, True, False, None, [], [1, None], {}]
 )
 

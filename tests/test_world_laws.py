@@ -1,67 +1,140 @@
-"""Laws of the reducers over random server scripts (issue: ingestion layer).
+"""Laws of the reducers over random scripts (issues: ingestion layer, #9, #12).
 
 Each law is about the Python API (immutability, the fold), which the language-neutral
-conformance suite cannot see.
+conformance suite cannot see. They run for server-only, mixed PostHog (SDK calls and
+ingestion) and Customer.io scripts.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from identity_model import EMPTY, Session, Status, apply, build_report, replay, run_script
-from spec_tests.strategies import server_scripts
-from tests.conftest import ops_of
+from identity_model import (
+    Operation,
+    Person,
+    ScriptOp,
+    ScriptReader,
+    Session,
+    Status,
+    StepRecord,
+    World,
+    apply,
+    build_report,
+    empty_world,
+    replay,
+    run_script,
+)
+from identity_model.operations import op_name
+from spec_tests.strategies import (
+    customerio_scripts,
+    merge_tournaments,
+    mixed_scripts,
+    server_scripts,
+)
+
+SCRIPTS = {
+    "server": server_scripts(),
+    "mixed": mixed_scripts(),
+    "customerio": customerio_scripts(),
+}
+KINDS = pytest.mark.parametrize("kind", sorted(SCRIPTS))
 
 
-@given(server_scripts())
-def test_rejected_or_ignored_op_leaves_world_equal(script: list[dict[str, Any]]) -> None:
-    world = EMPTY
-    for op in ops_of(script):
+def read(script: list[dict[str, Any]]) -> tuple[World, list[tuple[int, Operation]]]:
+    """The empty world under the script's config, and its well-formed operations by line."""
+    reader = ScriptReader()
+    ops = [
+        (item.line, item.op) for item in reader.read_objects(script) if isinstance(item, ScriptOp)
+    ]
+    return empty_world(reader.config), ops
+
+
+def steps(world: World, ops: list[tuple[int, Operation]]) -> tuple[World, list[StepRecord]]:
+    """Apply ``ops`` one by one through the public ``apply``; the records of each step."""
+    records = []
+    for line, op in ops:
         outcome = apply(world, op)
-        if outcome.status is not Status.APPLIED:
-            assert outcome.world is world
-            assert outcome.world == world
+        records.append(
+            StepRecord(
+                line=line,
+                op=op_name(op),
+                status=outcome.status,
+                codes=outcome.codes,
+                event=outcome.event,
+                rules=outcome.rules,
+            )
+        )
         world = outcome.world
+    return world, records
 
 
-@given(server_scripts(), server_scripts())
-def test_replay_is_a_left_fold(xs: list[dict[str, Any]], ys: list[dict[str, Any]]) -> None:
-    first, second = ops_of(xs), ops_of(ys)
-    assert replay(first + second) == replay(second, replay(first))
+@KINDS
+def test_rejected_or_ignored_op_returns_the_very_same_world(kind: str) -> None:
+    @given(SCRIPTS[kind])
+    def law(script: list[dict[str, Any]]) -> None:
+        world, ops = read(script)
+        for _, op in ops:
+            outcome = apply(world, op)
+            if outcome.status is not Status.APPLIED:
+                assert outcome.world is world
+            world = outcome.world
+
+    law()
 
 
-@given(server_scripts())
-def test_batch_session_equals_fold_of_apply(script: list[dict[str, Any]]) -> None:
-    world = EMPTY
-    for op in ops_of(script):
-        world = apply(world, op).world
-    assert replay(ops_of(script)) == world
+@KINDS
+def test_replay_is_a_left_fold(kind: str) -> None:
+    @given(SCRIPTS[kind], st.integers(0, 40))
+    def law(script: list[dict[str, Any]], cut: int) -> None:
+        world, ops = read(script)
+        first, second = [op for _, op in ops[:cut]], [op for _, op in ops[cut:]]
+        assert replay(first + second, world) == replay(second, replay(first, world))
+
+    law()
 
 
-@given(server_scripts(), server_scripts())
-def test_old_world_reports_the_same_after_newer_ops(
-    xs: list[dict[str, Any]], ys: list[dict[str, Any]]
-) -> None:
-    old = replay(ops_of(xs))
-    before = build_report([], old)
-    session = Session(old)
-    for op in ops_of(ys):
-        session.apply(op)
-    _ = session.world
-    assert build_report([], old) == before
+@KINDS
+def test_batch_session_equals_fold_of_apply(kind: str) -> None:
+    @given(SCRIPTS[kind])
+    def law(script: list[dict[str, Any]]) -> None:
+        world, ops = read(script)
+        folded, _ = steps(world, ops)
+        assert replay([op for _, op in ops], world) == folded
+
+    law()
+
+
+@KINDS
+def test_old_world_reports_the_same_after_newer_ops(kind: str) -> None:
+    @given(SCRIPTS[kind], st.integers(0, 40))
+    def law(script: list[dict[str, Any]], cut: int) -> None:
+        world, ops = read(script)
+        old, records = steps(world, ops[:cut])
+        before = json.dumps(build_report(records, old), sort_keys=True, default=str)
+        session = Session(old)
+        for _, op in ops[cut:]:
+            session.apply(op)
+        _ = session.world
+        steps(old, ops[cut:])
+        assert json.dumps(build_report(records, old), sort_keys=True, default=str) == before
+
+    law()
 
 
 @given(server_scripts(), server_scripts())
 def test_billing_kind_never_changes_after_processing(
     xs: list[dict[str, Any]], ys: list[dict[str, Any]]
 ) -> None:
-    old = replay(ops_of(xs))
-    new = replay(ops_of(ys), old)
+    world, first = read(xs)
+    _, second = read(ys)
+    old = replay([op for _, op in first], world)
+    new = replay([op for _, op in second], old)
     for event in old.event_log():
         assert event.seq is not None
         later = new.events[event.seq]
@@ -69,9 +142,7 @@ def test_billing_kind_never_changes_after_processing(
         assert later.person_mode == event.person_mode
 
 
-@given(server_scripts())
-def test_persons_partition_distinct_ids(script: list[dict[str, Any]]) -> None:
-    world = replay(ops_of(script))
+def assert_partition(world: World) -> None:
     groups = world.graph.distinct_ids_by_person()
     all_ids = [distinct_id for ids in groups.values() for distinct_id in ids]
     assert len(all_ids) == len(set(all_ids))
@@ -82,40 +153,149 @@ def test_persons_partition_distinct_ids(script: list[dict[str, Any]]) -> None:
 
 
 @given(server_scripts())
+def test_persons_partition_distinct_ids(script: list[dict[str, Any]]) -> None:
+    world, ops = read(script)
+    assert_partition(replay([op for _, op in ops], world))
+
+
+@given(merge_tournaments())
+def test_tournaments_end_with_persons_that_partition_their_ids(
+    script: list[dict[str, Any]],
+) -> None:
+    """Merges happen here (ids are legal, persons share none), so the sizes must add up."""
+    world, ops = read(script)
+    world = replay([op for _, op in ops], world)
+    assert_partition(world)
+    ids = {line["distinct_id"] for line in script}
+    grouped = world.graph.distinct_ids_by_person().values()
+    assert sorted(i for group in grouped for i in group) == sorted(ids | _anon_ids(script))
+
+
+def _anon_ids(script: list[dict[str, Any]]) -> set[str]:
+    return {
+        line["properties"]["$anon_distinct_id"]
+        for line in script
+        if "$anon_distinct_id" in line["properties"]
+    }
+
+
+@given(server_scripts())
 def test_every_line_is_one_step_and_usage_is_billed_events(script: list[dict[str, Any]]) -> None:
     lines = [json.dumps(op) for op in script]
     result = run_script(lines)
     config_lines = 1 if script and "config" in script[0] and "op" not in script[0] else 0
     invalid_config = any(record.line == 1 for record in result.records) and config_lines
     assert len(result.records) == len(script) - config_lines + (1 if invalid_config else 0)
-    statuses = [record.status for record in result.records]
-    assert statuses.count(Status.APPLIED) + statuses.count(Status.IGNORED) + statuses.count(
-        Status.REJECTED
-    ) == len(result.records)
     billed = [record.event.billed_as for record in result.records if record.event]
     assert result.world.usage.anonymous_events == billed.count("anonymous")
     assert result.world.usage.identified_events == billed.count("identified")
 
 
-@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h"]), min_size=2, max_size=40))
-def test_union_by_size_keeps_lookups_shallow(ids: list[str]) -> None:
-    """Chains of merges never make a lookup follow more than log2(n) links."""
-    ops = ops_of(
-        [
-            {
-                "op": "ingest",
-                "distinct_id": a,
-                "event": "$merge_dangerously",
-                "properties": {"alias": b},
-            }
-            for a, b in itertools.pairwise(ids)
-        ]
-    )
-    world = replay(ops)
-    merged_into = world.graph.merged_into
-    for first_key in world.graph.owner.values():
-        key, depth = first_key, 0
-        while key in merged_into:
-            key = merged_into[key]
-            depth += 1
-        assert 2**depth <= len(world.graph.owner)
+# ---------------------------------------------------------------- union by size
+
+
+def depth_of(world: World, distinct_id: str) -> int:
+    """How many merge links a lookup of ``distinct_id`` follows."""
+    key, depth = world.graph.owner[distinct_id], 0
+    while key in world.graph.merged_into:
+        key = world.graph.merged_into[key]
+        depth += 1
+    return depth
+
+
+def merge(target: str, source: str, second: int) -> dict[str, Any]:
+    return {
+        "op": "ingest",
+        "event": "$merge_dangerously",
+        "distinct_id": target,
+        "properties": {"alias": source},
+        "timestamp": f"2026-01-01T01:{second // 60:02d}:{second % 60:02d}Z",
+    }
+
+
+@st.composite
+def merge_orders(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """``n`` one-id persons merged in a random order into one: balanced tournaments, chains
+    that always merge the big person away (the source), and everything between."""
+    n = draw(st.integers(2, 24))
+    lines = [
+        {
+            "op": "ingest",
+            "event": "e",
+            "distinct_id": f"id{i}",
+            "timestamp": f"2026-01-01T00:00:{i:02d}Z",
+        }
+        for i in range(n)
+    ]
+    groups = [[f"id{i}"] for i in range(n)]
+    second = 0
+    while len(groups) > 1:
+        a = draw(st.integers(0, len(groups) - 1))
+        b = draw(st.integers(0, len(groups) - 2))
+        b += b >= a
+        source, target = groups[a], groups[b]
+        second += 1
+        lines.append(merge(draw(st.sampled_from(target)), draw(st.sampled_from(source)), second))
+        groups = [g for i, g in enumerate(groups) if i not in (a, b)] + [target + source]
+    return lines
+
+
+def chain(n: int) -> list[dict[str, Any]]:
+    """The big person is the source of every merge: without union by size, a chain of n-1."""
+    lines = [
+        {
+            "op": "ingest",
+            "event": "e",
+            "distinct_id": f"id{i}",
+            "timestamp": f"2026-01-01T00:00:{i:02d}Z",
+        }
+        for i in range(n)
+    ]
+    return lines + [merge(f"id{i}", "id0", i) for i in range(1, n)]
+
+
+def tournament(rounds: int) -> list[dict[str, Any]]:
+    """2**rounds persons merged pairwise, round by round: lookups of depth ``rounds``."""
+    n = 2**rounds
+    lines = [
+        {
+            "op": "ingest",
+            "event": "e",
+            "distinct_id": f"id{i}",
+            "timestamp": f"2026-01-01T00:00:{i:02d}Z",
+        }
+        for i in range(n)
+    ]
+    second, width = 0, 1
+    while width < n:
+        for start in range(0, n, 2 * width):
+            second += 1
+            lines.append(merge(f"id{start}", f"id{start + width}", second))
+        width *= 2
+    return lines
+
+
+@given(merge_orders())
+@example(chain(16))
+@example(tournament(4))
+def test_union_by_size_keeps_lookups_shallow(script: list[dict[str, Any]]) -> None:
+    """Every merge order ends in one person of all n ids, whose lookups follow at most
+    log2(n) links, whose size is n, and every id of which resolves to it."""
+    world, ops = read(script)
+    world = replay([op for _, op in ops], world)
+    ids = sorted({line["distinct_id"] for line in script})
+    assert len(world.graph.persons) == 1
+    (person,) = world.graph.persons.values()
+    assert isinstance(person, Person)
+    assert person.size == len(ids)
+    assert {world.graph.key_of(distinct_id) for distinct_id in ids} == set(world.graph.persons)
+    assert max(depth_of(world, distinct_id) for distinct_id in ids) <= math.log2(len(ids))
+    report = build_report([], world)
+    assert [entry["distinct_ids"] for entry in report["persons"]] == [ids]
+
+
+def test_a_tournament_builds_lookups_as_deep_as_log2_n() -> None:
+    """The law above is not vacuous: 16 persons merged pairwise need lookups of depth 4."""
+    world, ops = read(tournament(4))
+    world = replay([op for _, op in ops], world)
+    assert max(depth_of(world, f"id{i}") for i in range(16)) == 4
