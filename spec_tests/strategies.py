@@ -203,7 +203,8 @@ def server_scripts(max_size: int = 30) -> st.SearchStrategy[list[dict[str, Any]]
 # ---------------------------------------------------------------- deep merges
 
 
-def _at(seconds: int) -> str:
+def timestamp_at(seconds: int) -> str:
+    """``seconds`` after 2026-01-01T00:00:00Z, as RFC 3339."""
     return (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )
@@ -237,7 +238,7 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
                     "event": "$identify",
                     "distinct_id": own,
                     "properties": properties,
-                    "timestamp": _at(born),
+                    "timestamp": timestamp_at(born),
                 }
             )
             people.append([own, f"q{index}"])
@@ -248,7 +249,7 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
                     "event": "clicked",
                     "distinct_id": own,
                     "properties": properties,
-                    "timestamp": _at(born),
+                    "timestamp": timestamp_at(born),
                 }
             )
             people.append([own])
@@ -283,7 +284,7 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
                     "event": event,
                     "distinct_id": draw(st.sampled_from(target)),
                     "properties": properties,
-                    "timestamp": _at(clock),
+                    "timestamp": timestamp_at(clock),
                 }
             )
             merged_people.append(target + source)
@@ -296,7 +297,7 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
                 "event": draw(st.sampled_from(["$pageview", "clicked"])),
                 "distinct_id": draw(st.sampled_from(everyone)),
                 "properties": {"$process_person_profile": False},
-                "timestamp": _at(births[-1] + draw(st.sampled_from([45, 59, 60, 61, 75]))),
+                "timestamp": timestamp_at(births[-1] + draw(st.sampled_from([45, 59, 60, 61, 75]))),
             }
         )
     return lines
@@ -449,19 +450,24 @@ def customerio_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, An
         if kind == "track":
             key = draw(st.sampled_from(["anonymous_id", "anonymous_id", "anonymous_id", "user_id"]))
             who = draw(CIO_ANONYMOUS_IDS if key == "anonymous_id" else CIO_USERS)
-            line: dict[str, Any] = {"op": "track", "event": "e", key: who, "timestamp": _at(clock)}
+            line: dict[str, Any] = {
+                "op": "track",
+                "event": "e",
+                key: who,
+                "timestamp": timestamp_at(clock),
+            }
             if draw(st.integers(0, 3)) == 0:
                 line["properties"] = draw(OBJECTS)
             lines.append(line)
         elif kind == "identify":
-            line = {"op": "identify", "user_id": draw(CIO_USERS), "timestamp": _at(clock)}
+            line = {"op": "identify", "user_id": draw(CIO_USERS), "timestamp": timestamp_at(clock)}
             if draw(st.integers(0, 3)):
                 line["anonymous_id"] = draw(CIO_ANONYMOUS_IDS)
             if draw(st.booleans()):
                 line["attributes"] = draw(OBJECTS)
             lines.append(line)
         elif kind == "advance":
-            lines.append({"op": "advance", "timestamp": _at(clock)})
+            lines.append({"op": "advance", "timestamp": timestamp_at(clock)})
         else:
             lines.append(
                 draw(
@@ -472,10 +478,10 @@ def customerio_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, An
                                 "event": "e",
                                 "anonymous_id": "x",
                                 "user_id": "y",
-                                "timestamp": _at(clock),
+                                "timestamp": timestamp_at(clock),
                             },
                             {"op": "track", "event": "e", "anonymous_id": "x"},
-                            {"op": "identify", "user_id": "", "timestamp": _at(clock)},
+                            {"op": "identify", "user_id": "", "timestamp": timestamp_at(clock)},
                             {"op": "ingest", "distinct_id": "u", "event": "e"},
                         ]
                     )
