@@ -130,6 +130,8 @@ TIMES = st.sampled_from(
         "2026-01-01T00:01:00Z",
         "2026-01-01T00:01:01Z",
         "2026-01-01T00:05:00Z",
+        "2026-01-31T23:59:59Z",
+        "2026-02-01T00:00:00Z",
         "2026-02-01T00:00:00+01:00",
         "2026-03-15T12:00:00.5Z",
     ]
@@ -253,6 +255,19 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
                 }
             )
             people.append([own])
+    # a visitor browses personless before anyone exists; merged in at the end (SV-25, SV-31)
+    visitor = draw(st.sampled_from(["visitor", "visitor", None]))
+    if visitor is not None:
+        lines.insert(
+            0,
+            {
+                "op": "ingest",
+                "event": "$pageview",
+                "distinct_id": visitor,
+                "properties": {"$process_person_profile": False},
+                "timestamp": timestamp_at(0),
+            },
+        )
     clock = births[-1]
     chain = draw(st.booleans())
     while len(people) > 1:
@@ -290,12 +305,23 @@ def merge_tournaments(draw: st.DrawFn, max_persons: int = 10) -> list[dict[str, 
             merged_people.append(target + source)
         people = merged_people + rest
     everyone = [distinct_id for person in people for distinct_id in person]
+    if visitor is not None:
+        clock += 1
+        lines.append(
+            {
+                "op": "ingest",
+                "event": "$identify",
+                "distinct_id": draw(st.sampled_from(everyone)),
+                "properties": {"$anon_distinct_id": visitor},
+                "timestamp": timestamp_at(clock),
+            }
+        )
     for _ in range(draw(st.integers(1, 4))):
         lines.append(
             {
                 "op": "ingest",
                 "event": draw(st.sampled_from(["$pageview", "clicked"])),
-                "distinct_id": draw(st.sampled_from(everyone)),
+                "distinct_id": draw(st.sampled_from([*everyone, "stranger"])),
                 "properties": {"$process_person_profile": False},
                 "timestamp": timestamp_at(births[-1] + draw(st.sampled_from([45, 59, 60, 61, 75]))),
             }
@@ -388,6 +414,64 @@ def client_ops() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+@st.composite
+def client_scenarios(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A few calls on one device that walk one SDK transition (CL-09..CL-27), so that the
+    transitions happen in every run rather than by luck."""
+    name = draw(DEVICES)
+    device = None if name == "default" else name
+    user, other = draw(st.permutations(["user-1", "user-2", "user-3"]))[:2]
+    props = draw(MAYBE_OBJECTS)
+    url = draw(CAPTURE_PROPERTIES.filter(lambda p: "$current_url" in p or "$referrer" in p))
+
+    def call(op: str, **fields: Any) -> dict[str, Any]:
+        return _client(op, device=device, **fields)
+
+    scenarios = [
+        # CL-15: identify with the id given to alias() keeps the distinct id
+        [call("alias", alias=user), call("identify", distinct_id=user)],
+        # CL-06/CL-21: anonymous, identified, reset, anonymous again
+        [
+            call("capture", event="$pageview"),
+            call("identify", distinct_id=user, set=props),
+            call("capture", event="clicked"),
+            call("reset"),
+            call("capture", event="clicked"),
+        ],
+        # CL-13/CL-C1/CL-M1: a second identify with another id while identified
+        [call("identify", distinct_id=user), call("identify", distinct_id=other, set=props)],
+        # CL-19: alias twice
+        [call("alias", alias=user), call("alias", alias=user)],
+        # CL-12/CL-14: the same identify twice, then with other properties
+        [
+            call("identify", distinct_id=user, set=props),
+            call("identify", distinct_id=user, set=props),
+            call("identify", distinct_id=user, set=draw(OBJECTS)),
+        ],
+        # CL-27: initial properties, then the first person-processed event
+        [
+            call("capture", event="$pageview", properties=url),
+            call("set_person_properties", set=props),
+        ],
+        # CL-18: alias to the device's own (first) distinct id
+        [call("alias", alias=f"{name}-anon-0"), call("capture", event="clicked")],
+        # CL-04/CL-23: a group flips processing; it sticks for later captures
+        [
+            call("capture", event="clicked"),
+            call("group", group_type="company", group_key="acme", properties=props),
+            call("capture", event="clicked"),
+        ],
+    ]
+    return draw(st.sampled_from(scenarios))
+
+
+def _client_lines(max_size: int) -> st.SearchStrategy[list[dict[str, Any]]]:
+    chunks = st.one_of(client_ops().map(lambda op: [op]), client_scenarios())
+    return st.lists(chunks, min_size=MIN_LINES // 2, max_size=max_size // 2).map(
+        lambda groups: [op for group in groups for op in group]
+    )
+
+
 CONFIGS = st.sampled_from(
     [None]
     + [
@@ -401,15 +485,14 @@ CONFIGS = st.sampled_from(
 @st.composite
 def mixed_scripts(draw: st.DrawFn, max_size: int = 30) -> list[dict[str, Any]]:
     """A config line (sometimes), then client calls on two devices and server ``ingest`` lines."""
-    config = draw(CONFIGS)
-    lines = draw(
-        st.lists(
-            st.one_of(client_ops(), client_ops(), ingest_ops()),
-            min_size=MIN_LINES,
-            max_size=max_size,
-        )
+    config = draw(st.one_of(st.none(), CONFIGS))  # the default config twice as often
+    chunks = st.one_of(
+        client_ops().map(lambda op: [op]),
+        client_scenarios(),
+        ingest_ops().map(lambda op: [op]),
     )
-    return ([config] if config else []) + lines
+    groups = draw(st.lists(chunks, min_size=MIN_LINES // 2, max_size=max_size // 2))
+    return ([config] if config else []) + [op for group in groups for op in group]
 
 
 @st.composite
@@ -417,7 +500,7 @@ def client_scripts(
     draw: st.DrawFn, mode: str, client: str = "browser", max_size: int = 30
 ) -> list[dict[str, Any]]:
     """Client calls only, under one ``person_profiles`` mode."""
-    lines = draw(st.lists(client_ops(), min_size=MIN_LINES, max_size=max_size))
+    lines = draw(_client_lines(max_size))
     return [{"config": {"person_profiles": mode, "client": client}}, *lines]
 
 

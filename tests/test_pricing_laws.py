@@ -15,7 +15,16 @@ from identity_model.report import run_objects
 from spec_tests.strategies import mixed_scripts
 
 BOOK = load_price_book()
-COUNTS = st.integers(0, 600_000_000)
+BOUNDARIES = sorted(
+    {t.up_to + d for t in BOOK.base if t.up_to is not None for d in (-1, 0, 1)} | {0, 1}
+)
+# Monthly volumes on a log scale (plain integers would stay near zero), and every tier
+# boundary of the book with its neighbours.
+COUNTS = st.one_of(
+    st.integers(0, 9).flatmap(lambda digits: st.integers(0, 10**digits)),
+    st.sampled_from(BOUNDARIES),
+    st.integers(0, 600_000_000),
+)
 MODELS = st.sampled_from(list(InvoiceModel))
 
 
