@@ -19,6 +19,7 @@ from typing import Any
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_BLOCK = re.compile(r"^```case\n(.*?)^```", re.DOTALL | re.MULTILINE)
 CASE_KEYS = {"id", "description", "rules", "script", "expect"}
+EXACT = "$exact"  # an expected object holding "$exact": true must match key for key
 
 
 class CaseFormatError(Exception):
@@ -45,14 +46,17 @@ class Case:
 
 
 def case_from_json(data: Any, origin: str) -> Case:
-    if not isinstance(data, dict) or set(data) != CASE_KEYS:
-        raise CaseFormatError(f"{origin}: a case has exactly the keys {sorted(CASE_KEYS)}")
+    if not isinstance(data, dict) or not set(data) >= CASE_KEYS:
+        raise CaseFormatError(f"{origin}: a case has at least the keys {sorted(CASE_KEYS)}")
     if not isinstance(data["script"], list) or not all(
         isinstance(op, dict) for op in data["script"]
     ):
         raise CaseFormatError(f"{origin}: script must be a list of objects")
     if not isinstance(data["expect"], dict):
         raise CaseFormatError(f"{origin}: expect must be an object")
+    bad = _bad_exact_flags(data["expect"], "expect")
+    if bad:
+        raise CaseFormatError(f'{origin}: {bad[0]}: "$exact" must be true or false')
     return Case(
         id=str(data["id"]),
         description=str(data["description"]),
@@ -107,12 +111,19 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
             return [f"{here}: expected an object, got {actual!r}"]
         found: list[str] = []
         for key, value in expected.items():
+            if key == EXACT:
+                continue
             if key not in actual:
                 found.append(f"{here}.{key}: missing")
             elif path == "" and key == "persons":
                 found.extend(_person_differences(value, actual[key]))
             else:
                 found.extend(differences(value, actual[key], f"{here}.{key}"))
+        if expected.get(EXACT) is True:
+            found.extend(
+                f"{here}.{key}: not expected (exact object), got {actual[key]!r}"
+                for key in sorted(set(actual) - set(expected))
+            )
         return found
     if isinstance(expected, list):
         if not isinstance(actual, list):
@@ -125,6 +136,20 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
         return found
     if expected != actual or type(expected) is not type(actual):
         return [f"{here}: expected {expected!r}, got {actual!r}"]
+    return []
+
+
+def _bad_exact_flags(expected: Any, path: str) -> list[str]:
+    """Paths of ``"$exact"`` values that are not booleans."""
+    if isinstance(expected, dict):
+        found = [path] if EXACT in expected and not isinstance(expected[EXACT], bool) else []
+        for key, value in expected.items():
+            found.extend(_bad_exact_flags(value, f"{path}.{key}"))
+        return found
+    if isinstance(expected, list):
+        return [
+            bad for i, item in enumerate(expected) for bad in _bad_exact_flags(item, f"{path}[{i}]")
+        ]
     return []
 
 
