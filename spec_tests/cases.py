@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,14 @@ class Case:
     script: tuple[dict[str, Any], ...]
     expect: dict[str, Any]
     origin: str
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. "source", "comment": not checked
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "description": self.description,
             "rules": list(self.rules),
+            **self.extra,
             "script": list(self.script),
             "expect": self.expect,
         }
@@ -64,6 +66,7 @@ def case_from_json(data: Any, origin: str) -> Case:
         script=tuple(data["script"]),
         expect=data["expect"],
         origin=origin,
+        extra={key: value for key, value in data.items() if key not in CASE_KEYS},
     )
 
 
