@@ -1,0 +1,85 @@
+"""``tox -e mutation``: the mutation score of the rule modules (issue #12). Too slow for CI.
+
+Runs ``mutmut run`` over the modules listed in ``[tool.mutmut] only_mutate`` (pyproject.toml)
+against its fast test selection, then prints the score: killed (or timed out) mutants over all
+mutants except the equivalent ones listed, with the reason each cannot be killed, in
+``tools/mutation-equivalents.json``. Survivors not on that list are printed with their diff:
+each is a missing test or a new equivalent to explain.
+
+    python tools/mutation.py [--max-children N] [--no-run] [MUTANT_GLOB ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.json")
+KILLED = {"killed", "timeout"}
+
+
+def mutmut(*args: str, quiet: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 and not quiet:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"mutmut {' '.join(args)} failed ({result.returncode})")
+    return result.stdout
+
+
+def statuses() -> dict[str, str]:
+    found = {}
+    for line in mutmut("results", "--all", "true").splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            found[name] = status
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-children", default="2", help="parallel test processes (default 2)")
+    parser.add_argument("--no-run", action="store_true", help="report the last run only")
+    parser.add_argument("mutants", nargs="*", help="only these mutant names (globs)")
+    args = parser.parse_args()
+    if not args.no_run:
+        mutmut("run", "--max-children", args.max_children, *args.mutants)
+    found = statuses()
+    if args.mutants:
+        found = {k: v for k, v in found.items() if any(fnmatch(k, g) for g in args.mutants)}
+    equivalent: dict[str, str] = json.loads(EQUIVALENTS.read_text(encoding="utf-8"))
+    counts = Counter(found.values())
+    excluded = {n for n, status in found.items() if n in equivalent and status not in KILLED}
+    for name in sorted(n for n in found if n in equivalent and n not in excluded):
+        print(f"note: {name} is listed as equivalent but was killed; drop it from the list")
+    killed = sum(1 for status in found.values() if status in KILLED)
+    judged = len(found) - len(excluded)
+    survivors = sorted(
+        name for name, status in found.items() if status not in KILLED and name not in excluded
+    )
+    for name in survivors:
+        print(f"--- {name}: {found[name]}")
+        diff = mutmut("show", name, quiet=True)
+        print("\n".join(line for line in diff.splitlines() if line[:2] in ("- ", "+ ")))
+    print()
+    print(f"mutants: {len(found)}  {dict(sorted(counts.items()))}")
+    print(f"equivalent (listed with a reason, excluded): {len(excluded)}")
+    print(f"unexplained survivors: {len(survivors)}")
+    score = 100.0 * killed / judged if judged else 100.0
+    print(f"mutation score: {killed}/{judged} = {score:.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
