@@ -226,6 +226,9 @@ class Oracle:
     def refuses_identified_source(self, source: dict[str, Any], name: str) -> bool:
         return bool(source["identified"]) and name != "$merge_dangerously"
 
+    def merged_created(self, source: datetime, target: datetime) -> datetime:
+        return min(source, target)
+
     def new_person(self, ids: list[str], identified: bool, when: datetime) -> dict[str, Any]:
         person = {"ids": set(ids), "props": {}, "identified": identified, "created": when}
         self.persons.append(person)
@@ -281,7 +284,7 @@ class Oracle:
             merged = dict(src["props"])
             merged.update(tgt["props"])
             tgt["props"] = merged
-            tgt["created"] = min(src["created"], tgt["created"])
+            tgt["created"] = self.merged_created(src["created"], tgt["created"])
             tgt["identified"] = True
             for distinct_id in src["ids"]:
                 self.person_of[distinct_id] = tgt
@@ -393,10 +396,14 @@ class Session:
     """
 
     def __init__(
-        self, world_class: type[Oracle] = Oracle, devices_class: type[Devices] = Devices
+        self,
+        world_class: type[Oracle] = Oracle,
+        devices_class: type[Devices] = Devices,
+        customerio_class: type[CustomerioSession] = CustomerioSession,
     ) -> None:
         self.world_class = world_class
         self.devices_class = devices_class
+        self.customerio_class = customerio_class
         self.config = {
             "vendor": "posthog",
             "person_profiles": "identified_only",
@@ -420,7 +427,7 @@ class Session:
             try:
                 self.config = read_config(obj)
                 if self.config["vendor"] == "customerio":
-                    self.customerio = CustomerioSession(parse_time)
+                    self.customerio = self.customerio_class(parse_time)
                 return None
             except BadOp:
                 pass
@@ -468,9 +475,10 @@ def run(
     script: list[dict[str, Any]],
     world_class: type[Oracle] = Oracle,
     devices_class: type[Devices] = Devices,
+    customerio_class: type[CustomerioSession] = CustomerioSession,
 ) -> dict[str, Any]:
     """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
-    session = Session(world_class, devices_class)
+    session = Session(world_class, devices_class, customerio_class)
     for obj in script:
         session.step(obj)
     return session.report()

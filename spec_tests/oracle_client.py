@@ -209,11 +209,7 @@ class Devices:
         if on:
             d["epp"] = True
         set_once = event.get("set_once")
-        if (
-            on
-            and event["name"] != "$groupidentify"
-            and (event["name"] == "$identify" or not d["initial_sent"])
-        ):
+        if on and self.carries_initial_props(event["name"], d):
             merged = initial_props(d["info"])
             merged.update(set_once or {})
             set_once = merged if merged else None
@@ -230,6 +226,10 @@ class Devices:
             step, props["distinct_id"], event["name"], props, when, device=d["name"]
         )
         return outcome
+
+    def carries_initial_props(self, name: str, d: dict[str, Any]) -> bool:
+        """CL-27: the first person-processed event, and every $identify; never $groupidentify."""
+        return name != "$groupidentify" and (name == "$identify" or not d["initial_sent"])
 
     # ------------------------------------------------------------------ the calls
 

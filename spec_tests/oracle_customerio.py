@@ -100,9 +100,13 @@ class CustomerioSession:
             event["attached"] = True
         elif event["anon"] in self.owner:
             user, assigned, _ = self.owner[event["anon"]]
-            if when - assigned <= timedelta(seconds=300) and assigned - when <= timedelta(days=30):
+            if self.merges_on_arrival(assigned, when):
                 event.update(attached=True, merged_into=user, merged_at=max(when, assigned))
                 self.add_to_activity(event["anon"], [event])
+
+    def merges_on_arrival(self, assigned: datetime, when: datetime) -> bool:
+        """CIO-04/CIO-07: within five minutes after the identify, and not older than 30 days."""
+        return when - assigned <= timedelta(seconds=300) and assigned - when <= timedelta(days=30)
 
     def identify(self, obj: dict[str, Any], when: datetime, step: dict[str, Any]) -> None:
         user, anon = obj["user_id"], obj.get("anonymous_id")

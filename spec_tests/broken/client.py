@@ -76,3 +76,17 @@ def no_dedup(script: list[dict[str, Any]]) -> dict[str, Any]:
 
 def reset_keeps_distinct_id(script: list[dict[str, Any]]) -> dict[str, Any]:
     return oracle.run(script, devices_class=ResetKeepsDistinctId)
+
+
+class GroupidentifyConsumesInitialProps(Devices):
+    """Breaks CL-27: `$groupidentify` uses up the initial person properties."""
+
+    def carries_initial_props(self, name: str, d: dict[str, Any]) -> bool:
+        if name == "$groupidentify" and not d["initial_sent"]:
+            d["initial_sent"] = True
+            return False
+        return super().carries_initial_props(name, d)
+
+
+def groupidentify_consumes_initial_props(script: list[dict[str, Any]]) -> dict[str, Any]:
+    return oracle.run(script, devices_class=GroupidentifyConsumesInitialProps)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from spec_tests import oracle
+from spec_tests.oracle_customerio import CustomerioSession
 
 
 def keeps_anonymous_events_forever(script: list[dict[str, Any]]) -> dict[str, Any]:
@@ -23,3 +25,15 @@ def merged_events_always_trigger(script: list[dict[str, Any]]) -> dict[str, Any]
         if event.get("merged"):
             event["can_trigger_campaign"] = True
     return report
+
+
+class LateEventsMergeForever(CustomerioSession):
+    """Breaks CIO-07: an event older than 30 days still merges when it arrives after its id's
+    identify."""
+
+    def merges_on_arrival(self, assigned: datetime, when: datetime) -> bool:
+        return when - assigned <= timedelta(seconds=300)
+
+
+def late_events_merge_forever(script: list[dict[str, Any]]) -> dict[str, Any]:
+    return oracle.run(script, customerio_class=LateEventsMergeForever)

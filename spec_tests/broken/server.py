@@ -72,3 +72,14 @@ def rebills_after_merge(script: list[dict[str, Any]]) -> dict[str, Any]:
         if event["person"] is not None and event["billed_as"] == "anonymous":
             event["billed_as"] = "identified"
     return report
+
+
+class MergedPersonCreatedLater(oracle.Oracle):
+    """Breaks SV-14: a merged person keeps the later of the two creation times."""
+
+    def merged_created(self, source: datetime, target: datetime) -> datetime:
+        return max(source, target)
+
+
+def merged_person_created_later(script: list[dict[str, Any]]) -> dict[str, Any]:
+    return oracle.run(script, MergedPersonCreatedLater)
