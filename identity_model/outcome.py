@@ -39,6 +39,14 @@ class Step:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepRecord(Step):
+    """One script line's step: where it was, which op, and what it did."""
+
+    line: int
+    op: str | None
+
+
 def rejected(code: Code, message: str, *rules: str) -> Step:
     return Step(status=Status.REJECTED, codes=(code,), rules=rules, message=message)
 

@@ -15,20 +15,12 @@ from identity_model.events import PersonMode, ProcessedEvent
 from identity_model.jsonio import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.jsontypes import thaw
 from identity_model.operations import Vendor, op_name
-from identity_model.outcome import Status, Step
+from identity_model.outcome import Status, StepRecord
 from identity_model.persons import PersonKey
 from identity_model.reducers import Session
 from identity_model.world import World, empty_world
 
 REPORT_FORMAT = "identity-model-report/1"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepRecord(Step):
-    """One script line's step: where it was, which op, and what it did."""
-
-    line: int
-    op: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
