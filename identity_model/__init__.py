@@ -5,9 +5,7 @@ The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 separate pure functions over a world or plain usage.
 """
 
-from identity_model.customerio import CioEvent, CioPerson, CioState
-from identity_model.device import Device, UserState
-from identity_model.eligibility import (
+from identity_model.billing.eligibility import (
     Eligibility,
     Feature,
     Reason,
@@ -16,16 +14,28 @@ from identity_model.eligibility import (
     feature_matrix,
     lifecycle_events,
 )
-from identity_model.errors import Code, IdentityError
-from identity_model.events import (
-    NON_BILLABLE_EVENTS,
-    BillingKind,
-    PersonMode,
-    ProcessedEvent,
-    Usage,
+from identity_model.billing.pricing import (
+    Invoice,
+    InvoiceLine,
+    InvoiceModel,
+    PriceBook,
+    Tier,
+    load_price_book,
+    monthly_usage,
+    parse_price_book,
+    price,
+    price_months,
 )
-from identity_model.ids import capture_distinct_id, is_distinct_id_illegal
-from identity_model.jsonio import BadLine, ScriptOp, ScriptReader, parse_timestamp
+from identity_model.errors import Code, IdentityError
+from identity_model.io.report import (
+    REPORT_FORMAT,
+    StepRecord,
+    build_report,
+    run_objects,
+    run_script,
+)
+from identity_model.io.rules import Rule, rules
+from identity_model.io.script import BadLine, ScriptOp, ScriptReader, parse_timestamp
 from identity_model.operations import (
     Advance,
     Alias,
@@ -45,28 +55,18 @@ from identity_model.operations import (
     Vendor,
 )
 from identity_model.outcome import Status, Step
-from identity_model.persons import Person, PersonGraph
-from identity_model.pricing import (
-    Invoice,
-    InvoiceLine,
-    InvoiceModel,
-    PriceBook,
-    Tier,
-    load_price_book,
-    monthly_usage,
-    parse_price_book,
-    price,
-    price_months,
-)
 from identity_model.reducers import Outcome, Session, apply, replay
-from identity_model.report import (
-    REPORT_FORMAT,
-    StepRecord,
-    build_report,
-    run_objects,
-    run_script,
+from identity_model.vendors.customerio.reducer import CioEvent, CioPerson, CioState
+from identity_model.vendors.posthog.device import Device, UserState
+from identity_model.vendors.posthog.events import (
+    NON_BILLABLE_EVENTS,
+    BillingKind,
+    PersonMode,
+    ProcessedEvent,
+    Usage,
 )
-from identity_model.ruledocs import Rule, rules
+from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
+from identity_model.vendors.posthog.persons import Person, PersonGraph
 from identity_model.world import EMPTY, World, empty_world
 
 __all__ = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from identity_model.report import build_report, run_objects
+from identity_model.io.report import build_report, run_objects
 
 
 def run(script: Sequence[Any]) -> dict[str, Any]:

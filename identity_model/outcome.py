@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from identity_model.errors import Code
-from identity_model.events import ProcessedEvent
+from identity_model.vendors.posthog.events import ProcessedEvent
 
 
 class Status(StrEnum):

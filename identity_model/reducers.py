@@ -11,11 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
-from identity_model.client import apply_client
-from identity_model.customerio import apply_customerio
 from identity_model.errors import Code
-from identity_model.events import ProcessedEvent
-from identity_model.ingestion import ingest
 from identity_model.operations import (
     Advance,
     Alias,
@@ -33,7 +29,11 @@ from identity_model.operations import (
     op_name,
 )
 from identity_model.outcome import Status, Step, rejected
-from identity_model.persons import PersonKey
+from identity_model.vendors.customerio.reducer import apply_customerio
+from identity_model.vendors.posthog.client import apply_client
+from identity_model.vendors.posthog.events import ProcessedEvent
+from identity_model.vendors.posthog.ingestion import ingest
+from identity_model.vendors.posthog.persons import PersonKey
 from identity_model.world import EMPTY, World, WorldBuilder
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from immutables import Map
 
-from identity_model.customerio import EMPTY_CIO, CioState
-from identity_model.device import Device
-from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage
 from identity_model.jsontypes import Json
 from identity_model.operations import Config
-from identity_model.persons import GraphBuilder, Person, PersonGraph, PersonKey
+from identity_model.vendors.customerio.reducer import EMPTY_CIO, CioState
+from identity_model.vendors.posthog.device import Device
+from identity_model.vendors.posthog.events import NO_USAGE, BillingKind, ProcessedEvent, Usage
+from identity_model.vendors.posthog.persons import GraphBuilder, Person, PersonGraph, PersonKey
 
 GroupKey = tuple[str, str]
 

@@ -18,7 +18,7 @@ from identity_model import (
     Status,
     empty_world,
 )
-from identity_model.report import run_objects
+from identity_model.io.report import run_objects
 from spec_tests.strategies import client_ops, client_scripts
 
 FLIPPING_OPS = ("identify", "alias", "group", "set_person_properties", "create_person_profile")

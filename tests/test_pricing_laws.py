@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from identity_model import BillingKind, Usage
-from identity_model.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
-from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price
-from identity_model.report import run_objects
+from identity_model.billing.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
+from identity_model.billing.pricing import InvoiceModel, load_price_book, monthly_usage, price
+from identity_model.io.report import run_objects
 from spec_tests.strategies import mixed_scripts
 
 BOOK = load_price_book()

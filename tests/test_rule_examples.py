@@ -7,9 +7,15 @@ from decimal import Decimal
 import pytest
 
 from identity_model import BillingKind
-from identity_model.eligibility import Feature, eligibility, lifecycle_events
-from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price, usage_of
-from identity_model.report import run_objects
+from identity_model.billing.eligibility import Feature, eligibility, lifecycle_events
+from identity_model.billing.pricing import (
+    InvoiceModel,
+    load_price_book,
+    monthly_usage,
+    price,
+    usage_of,
+)
+from identity_model.io.report import run_objects
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")

@@ -18,11 +18,7 @@ from typing import assert_never
 
 from immutables import Map
 
-from identity_model.device import Device, InitialPersonInfo, UserState, new_device
 from identity_model.errors import Code
-from identity_model.ids import js_string
-from identity_model.ingestion import ingest
-from identity_model.initial_props import initial_person_properties
 from identity_model.jsontypes import Json, JsonObject, thaw
 from identity_model.operations import (
     Alias,
@@ -39,6 +35,10 @@ from identity_model.operations import (
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.vendors.posthog.device import Device, InitialPersonInfo, UserState, new_device
+from identity_model.vendors.posthog.ids import js_string
+from identity_model.vendors.posthog.ingestion import ingest
+from identity_model.vendors.posthog.initial_props import initial_person_properties
 from identity_model.world import WorldBuilder
 
 COOKIELESS_SENTINEL = "$posthog_cookieless"

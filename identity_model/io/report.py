@@ -10,14 +10,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from identity_model import customerio
-from identity_model.events import PersonMode, ProcessedEvent
-from identity_model.jsonio import BadLine, ScriptItem, ScriptOp, ScriptReader
+from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.jsontypes import thaw
 from identity_model.operations import Vendor, op_name
 from identity_model.outcome import Status, StepRecord
-from identity_model.persons import PersonKey
 from identity_model.reducers import Session
+from identity_model.vendors.customerio import reducer as customerio
+from identity_model.vendors.posthog.events import PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.persons import PersonKey
 from identity_model.world import World, empty_world
 
 REPORT_FORMAT = "identity-model-report/1"

@@ -18,13 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from identity_model import customerio
-from identity_model.eligibility import feature_matrix
-from identity_model.errors import IdentityError
-from identity_model.jsonio import ScriptItem, ScriptReader
-from identity_model.operations import PersonProfiles, Vendor
-from identity_model.outcome import Status
-from identity_model.pricing import (
+from identity_model.billing.eligibility import feature_matrix
+from identity_model.billing.pricing import (
     DEFAULT_BOOK,
     Invoice,
     InvoiceModel,
@@ -36,9 +31,14 @@ from identity_model.pricing import (
     price_months,
     usage_of,
 )
+from identity_model.errors import IdentityError
+from identity_model.io.report import StepRecord, build_report, record_of
+from identity_model.io.rules import rules
+from identity_model.io.script import ScriptItem, ScriptReader
+from identity_model.operations import PersonProfiles, Vendor
+from identity_model.outcome import Status
 from identity_model.reducers import Session
-from identity_model.report import StepRecord, build_report, record_of
-from identity_model.ruledocs import rules
+from identity_model.vendors.customerio import reducer as customerio
 from identity_model.world import World, empty_world
 
 EXIT_OK = 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from identity_model.errors import Code, IdentityError
-from identity_model.events import BillingKind, Usage, month_of
+from identity_model.vendors.posthog.events import BillingKind, Usage, month_of
 from identity_model.world import World
 
 CENT = Decimal("0.01")
@@ -323,7 +323,7 @@ def parse_price_book(data: Any, origin: str) -> PriceBook:
 
 def shipped_books() -> tuple[str, ...]:
     """The names of the price books shipped with the package."""
-    folder = resources.files("identity_model") / "price_books"
+    folder = resources.files("identity_model.billing") / "price_books"
     return tuple(
         sorted(
             entry.name.removesuffix(".json")
@@ -336,7 +336,7 @@ def shipped_books() -> tuple[str, ...]:
 def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
     """A shipped book by name, or a user's book from a JSON file path."""
     if name_or_path in shipped_books():
-        entry = resources.files("identity_model") / "price_books" / f"{name_or_path}.json"
+        entry = resources.files("identity_model.billing") / "price_books" / f"{name_or_path}.json"
         text, origin = entry.read_text(encoding="utf-8"), name_or_path
     else:
         path = Path(name_or_path)

@@ -11,13 +11,18 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from identity_model.errors import Code
-from identity_model.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
-from identity_model.ids import capture_distinct_id, is_distinct_id_illegal, js_string, js_truthy
 from identity_model.jsontypes import JsonObject
 from identity_model.operations import Ingest
 from identity_model.outcome import Status, Step
-from identity_model.persons import Person, PersonKey
-from identity_model.properties import (
+from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.ids import (
+    capture_distinct_id,
+    is_distinct_id_illegal,
+    js_string,
+    js_truthy,
+)
+from identity_model.vendors.posthog.persons import Person, PersonKey
+from identity_model.vendors.posthog.properties import (
     EMPTY_PROPERTIES,
     NO_UPDATES,
     apply_updates,

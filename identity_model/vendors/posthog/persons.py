@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from immutables import Map
 
-from identity_model.properties import EMPTY_PROPERTIES, PersonProperties
+from identity_model.vendors.posthog.properties import EMPTY_PROPERTIES, PersonProperties
 
 PersonKey = int
 _K_contra = TypeVar("_K_contra", contravariant=True)

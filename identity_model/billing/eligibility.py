@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
-from identity_model.events import BillingKind, PersonMode, ProcessedEvent
-from identity_model.ingestion import DROP_RULE
-from identity_model.persons import PersonKey
+from identity_model.vendors.posthog.events import BillingKind, PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.ingestion import DROP_RULE
+from identity_model.vendors.posthog.persons import PersonKey
 from identity_model.world import World
 
 
