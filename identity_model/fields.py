@@ -26,7 +26,7 @@ class Fields:
         line: int,
         op: str,
         vendor: str,
-        timestamp: Callable[[Fields, bool], datetime],
+        timestamp: Callable[[Fields, str | None], datetime],
     ) -> None:
         self.raw = raw
         self.line = line
@@ -52,10 +52,10 @@ class Fields:
             unknown = sorted(set(self.raw) - allowed)
             raise self.fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
 
-    def timestamp(self, *, required: bool = False) -> datetime:
+    def timestamp(self, *, missing: str | None = None) -> datetime:
         """The line's time; an omitted one is one second after the previous operation line's
-        (format §1), unless ``required``: then omitting it is an error."""
-        return self._timestamp(self, required)
+        (format §1), unless ``missing`` says why it may not be omitted (then it is an error)."""
+        return self._timestamp(self, missing)
 
     def any(self, key: str) -> Json:
         value: Json = self.raw.get(key)

@@ -24,6 +24,7 @@ from importlib.metadata import entry_points
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
+from identity_model.events import Event
 from identity_model.fields import Fields
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, Step, StepRecord
@@ -34,6 +35,7 @@ __all__ = [
     "Batch",
     "Config",
     "Decision",
+    "Event",
     "Fields",
     "FoldBatch",
     "MonthlyUsage",
@@ -147,8 +149,8 @@ class VendorProfile(Protocol[S, F]):
         """Counts for ``replay --format summary``: ``persons`` and ``identified_persons``."""
         ...
 
-    def person_label(self, state: S, distinct_id: str) -> str:
-        """Who ``distinct_id`` belongs to now, for the replay table ("-": nobody)."""
+    def person_label(self, state: S, event: Event) -> str:
+        """Who ``event`` belongs to now, for the replay table ("-": nobody)."""
         ...
 
     def decided_by(self, step: Step) -> str:
@@ -203,7 +205,7 @@ class ProfileBase(Generic[S, F]):
         identified = sum(1 for person in persons if person.get("is_identified"))
         return {"persons": len(persons), "identified_persons": identified}
 
-    def person_label(self, state: S, distinct_id: str) -> str:
+    def person_label(self, state: S, event: Event) -> str:
         return "-"
 
     def decided_by(self, step: Step) -> str:

@@ -1,7 +1,9 @@
 """Running a script and writing the report of the conformance format (§2).
 
-``run_script`` streams script items through one ``Session``; ``build_report`` turns the step
-records and the final world into the ``identity-model-report/1`` object.
+``iter_records`` is the one loop that feeds script items to sessions (the library, the
+conformance adapter and every command line command use it); ``build_report`` turns the step
+records and the final world into the ``identity-model-report/1`` object: the core writes
+``format`` and ``steps``, the vendor's profile the rest.
 """
 
 from __future__ import annotations
@@ -10,14 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from identity_model.events import Event
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
-from identity_model.jsontypes import thaw
-from identity_model.operations import Vendor, op_name
+from identity_model.operations import Config, op_name
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
-from identity_model.vendors.customerio import reducer as customerio
-from identity_model.vendors.posthog.events import PersonMode, ProcessedEvent
-from identity_model.vendors.posthog.persons import PersonKey
 from identity_model.world import World, empty_world
 
 REPORT_FORMAT = "identity-model-report/1"
@@ -25,8 +24,13 @@ REPORT_FORMAT = "identity-model-report/1"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScriptRun:
-    world: World
+    world: World[Any]
     records: tuple[StepRecord, ...]
+
+    @property
+    def events(self) -> list[Event]:
+        """The events the steps sent, in order (dropped ones included)."""
+        return [record.event for record in self.records if record.event is not None]
 
 
 def record_of(session: Session, item: ScriptItem) -> StepRecord:
@@ -52,70 +56,51 @@ def record_of(session: Session, item: ScriptItem) -> StepRecord:
             )
 
 
-def iter_steps(
+def iter_records(
     reader: ScriptReader,
     items: Iterable[ScriptItem],
-    *,
-    on_session: Callable[[Session], None] | None = None,
-) -> Iterator[StepRecord]:
-    """Step records in script order, for ``items`` read by ``reader``. The session starts at
-    the first operation line, once the config line (if any) is known; ``on_session`` receives
-    it so callers can read the world."""
-    session: Session | None = None
+    open_sessions: Callable[[Config], Sequence[Session]],
+) -> Iterator[list[StepRecord]]:
+    """For each item read by ``reader``, its step record in each session. The sessions are
+    opened (``open_sessions(config)``) at the first item, once the config line (if any) is
+    known, or at the end when the script has no operation line."""
+    sessions: Sequence[Session] | None = None
     for item in items:
-        if session is None:
-            session = Session(empty_world(reader.config))
-            if on_session is not None:
-                on_session(session)
-        yield record_of(session, item)
-    if session is None and on_session is not None:
-        on_session(Session(empty_world(reader.config)))
+        if sessions is None:
+            sessions = open_sessions(reader.config)
+        yield [record_of(session, item) for session in sessions]
+    if sessions is None:
+        open_sessions(reader.config)
 
 
-def run_script(lines: Iterable[str], *, overrides: dict[str, Any] | None = None) -> ScriptRun:
+def run_script(
+    lines: Iterable[str], *, overrides: dict[str, Any] | None = None, keep_events: bool = False
+) -> ScriptRun:
     """Parse and replay a whole script (JSON Lines text, one line per item)."""
     reader = ScriptReader(overrides)
-    return _run(reader, reader.read(lines))
+    return _run(reader, reader.read(lines), keep_events)
 
 
-def run_objects(objects: Iterable[Any], *, overrides: dict[str, Any] | None = None) -> ScriptRun:
+def run_objects(
+    objects: Iterable[Any], *, overrides: dict[str, Any] | None = None, keep_events: bool = False
+) -> ScriptRun:
     """``run_script`` for a script given as decoded JSON values, one per line."""
     reader = ScriptReader(overrides)
-    return _run(reader, reader.read_objects(objects))
+    return _run(reader, reader.read_objects(objects), keep_events)
 
 
-def _run(reader: ScriptReader, items: Iterable[ScriptItem]) -> ScriptRun:
+def _run(reader: ScriptReader, items: Iterable[ScriptItem], keep_events: bool) -> ScriptRun:
     sessions: list[Session] = []
-    records = tuple(iter_steps(reader, items, on_session=sessions.append))
+
+    def open_session(config: Config) -> list[Session]:
+        sessions.append(Session(empty_world(config, keep_events=keep_events)))
+        return sessions
+
+    records = tuple(records[0] for records in iter_records(reader, items, open_session))
     return ScriptRun(world=sessions[0].world, records=records)
 
 
-def persons_in_report_order(world: World) -> list[tuple[PersonKey, list[str]]]:
-    """Live persons with sorted distinct ids, ordered by smallest distinct id (code points)."""
-    groups = world.graph.distinct_ids_by_person()
-    ordered = [(key, sorted(ids)) for key, ids in groups.items()]
-    ordered.sort(key=lambda entry: entry[1][0])
-    return ordered
-
-
-def event_entry(
-    step_index: int, event: ProcessedEvent, person_index: dict[PersonKey, int], world: World
-) -> dict[str, Any]:
-    person: int | None = None
-    if event.person_mode is not PersonMode.DROPPED:
-        key = world.graph.key_of(event.distinct_id)
-        person = None if key is None else person_index[key]
-    billed = event.billed_as
-    return {
-        "step": step_index,
-        "event": event.event,
-        "distinct_id": event.distinct_id,
-        "billed_as": None if billed is None else billed.value,
-        "person": person,
-    }
-
-
-def _steps(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
+def steps_entry(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
     return [
         {
             "line": record.line,
@@ -127,63 +112,10 @@ def _steps(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
     ]
 
 
-def _customerio_report(records: Sequence[StepRecord], world: World) -> dict[str, Any]:
-    """Format §2, Customer.io: the same envelope, one event per accepted ``track``."""
-    tracks = [
-        index
-        for index, record in enumerate(records)
-        if record.op == "track" and record.status is Status.APPLIED
-    ]
-    return {
-        "format": REPORT_FORMAT,
-        "steps": _steps(records),
-        **customerio.report_parts(world.customerio, tracks),
-    }
-
-
-def build_report(records: Sequence[StepRecord], world: World) -> dict[str, Any]:
+def build_report(records: Sequence[StepRecord], world: World[Any]) -> dict[str, Any]:
     """The ``identity-model-report/1`` object for a replayed script."""
-    if world.config.vendor is Vendor.CUSTOMERIO:
-        return _customerio_report(records, world)
-    persons = persons_in_report_order(world)
-    person_index = {key: index for index, (key, _) in enumerate(persons)}
-    events = [
-        event_entry(index, record.event, person_index, world)
-        for index, record in enumerate(records)
-        if record.event is not None
-    ]
     return {
         "format": REPORT_FORMAT,
-        "steps": _steps(records),
-        "events": events,
-        "persons": [
-            {
-                "distinct_ids": ids,
-                "is_identified": world.graph.persons[key].is_identified,
-                # SV-21: no $creator_event_uuid: the model has no event uuids.
-                "properties": {
-                    name: thaw(value)
-                    for name, value in sorted(world.graph.persons[key].properties.items())
-                },
-            }
-            for key, ids in persons
-        ],
-        "usage": usage_entry(world),
+        "steps": steps_entry(records),
+        **world.profile.report(world.state, records),
     }
-
-
-def usage_entry(world: World) -> dict[str, int]:
-    return {
-        "anonymous_events": world.usage.anonymous_events,
-        "identified_events": world.usage.identified_events,
-    }
-
-
-__all__ = [
-    "REPORT_FORMAT",
-    "ScriptRun",
-    "StepRecord",
-    "build_report",
-    "iter_steps",
-    "run_script",
-]

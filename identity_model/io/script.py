@@ -10,31 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
 from identity_model.errors import Code, IdentityError
-from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject
-from identity_model.operations import (
-    DEFAULT_DEVICE,
-    Advance,
-    Alias,
-    Capture,
-    CioIdentify,
-    ClientFlavour,
-    Config,
-    CreatePersonProfile,
-    Group,
-    Identify,
-    Ingest,
-    Operation,
-    PersonProfiles,
-    Reset,
-    SetPersonProperties,
-    Track,
-    Vendor,
-)
+from identity_model.fields import Fields
+from identity_model.operations import Config, Operation, read_neutral
+from identity_model.vendor import DEFAULT_VENDOR, VendorProfile, vendor_named
 
 FIRST_DEFAULT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_TIME_STEP = timedelta(seconds=1)
@@ -88,213 +71,38 @@ def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
     return parsed.astimezone(UTC)
 
 
-# --- field readers: each raises IdentityError(invalid_operation) with the key's name ---------
+def parse_config(raw: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Config:
+    """The config line's object (format §1), read by its vendor's ``parse_config``.
 
-
-class _Fields:
-    """The keys of one operation object, consumed one by one; leftovers are unknown keys."""
-
-    def __init__(self, raw: Mapping[str, Any], line: int, op: str, vendor: Vendor) -> None:
-        self.raw = raw
-        self.line = line
-        self.op = op
-        self.vendor = vendor
-
-    def fail(self, message: str) -> IdentityError:
-        return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)
-
-    def any(self, key: str) -> Json:
-        value: Json = self.raw.get(key)
-        return value
-
-    def string(self, key: str, *, required: bool = False) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            if required:
-                raise self.fail(f"{key!r} is required (a string)")
-            return None
-        if not isinstance(value, str):
-            raise self.fail(f"{key!r} must be a string, not {type(value).__name__}")
-        return value
-
-    def obj(self, key: str) -> JsonObject | None:
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.fail(f"{key!r} must be an object, not {type(value).__name__}")
-        return value
-
-    def boolean(self, key: str) -> bool:
-        value = self.raw.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(f"{key!r} must be true or false")
-        return value
-
-    def check_keys(self) -> None:
-        """Unknown keys are an error (format §1), checked before anything is read."""
-        table = _CUSTOMERIO_KEYS if self.vendor is Vendor.CUSTOMERIO else _ALLOWED_KEYS
-        allowed = table.get(self.op)
-        if allowed is None:
-            raise IdentityError(
-                Code.INVALID_OPERATION,
-                f"unknown op {self.op!r} for vendor {self.vendor.value} "
-                f"(expected one of {', '.join(table)})",
-                line=self.line,
-            )
-        if not self.raw.keys() <= allowed:
-            unknown = sorted(set(self.raw) - allowed)
-            raise self.fail(f"unknown key(s) {', '.join(map(repr, unknown))}")
-
-
-def _client_common(fields: _Fields) -> dict[str, Any]:
-    return {
-        "device": fields.string("device") or DEFAULT_DEVICE,
-        "anonymous_id": fields.string("anonymous_id"),
-    }
-
-
-def _build_customerio(fields: _Fields, timestamp: datetime) -> Operation:
-    match fields.op:
-        case "track":
-            anonymous_id = fields.string("anonymous_id")
-            user_id = fields.string("user_id")
-            if (anonymous_id is None) == (user_id is None):
-                raise fields.fail("exactly one of 'anonymous_id' and 'user_id' is required")
-            return Track(
-                event=fields.string("event", required=True) or "",
-                anonymous_id=anonymous_id,
-                user_id=user_id,
-                properties=fields.obj("properties") or {},
-                timestamp=timestamp,
-            )
-        case "identify":
-            user_id = fields.string("user_id", required=True)
-            if not user_id:
-                raise fields.fail("'user_id' must not be empty")
-            return CioIdentify(
-                user_id=user_id,
-                anonymous_id=fields.string("anonymous_id"),
-                attributes=fields.obj("attributes") or {},
-                timestamp=timestamp,
-            )
-        case "advance":
-            return Advance(timestamp=timestamp)
-    raise AssertionError(f"check_keys lets no unknown op through: {fields.op!r}")
-
-
-def _build(fields: _Fields, timestamp: datetime) -> Operation:
-    if fields.vendor is Vendor.CUSTOMERIO:
-        return _build_customerio(fields, timestamp)
-    op = fields.op
-    raw = fields.raw
-    if op == "ingest" and type(raw.get("event")) is str and type(raw.get("properties", {})) is dict:
-        # The common line, read without the per-key checks below (same result).
-        return Ingest(
-            distinct_id=raw.get("distinct_id"),
-            event=raw["event"],
-            properties=raw.get("properties") or EMPTY_OBJECT,
-            timestamp=timestamp,
-        )
-    match op:
-        case "ingest":
-            return Ingest(
-                distinct_id=fields.any("distinct_id"),
-                event=fields.string("event", required=True) or "",
-                properties=fields.obj("properties") or {},
-                timestamp=timestamp,
-            )
-        case "capture":
-            return Capture(
-                event=fields.string("event", required=True) or "",
-                properties=fields.obj("properties") or {},
-                timestamp=timestamp,
-                **_client_common(fields),
-            )
-        case "identify":
-            return Identify(
-                distinct_id=fields.any("distinct_id"),
-                set=fields.obj("set"),
-                set_once=fields.obj("set_once"),
-                timestamp=timestamp,
-                **_client_common(fields),
-            )
-        case "alias":
-            return Alias(alias=fields.any("alias"), timestamp=timestamp, **_client_common(fields))
-        case "reset":
-            return Reset(
-                reset_device_id=fields.boolean("reset_device_id"),
-                new_anonymous_id=fields.string("new_anonymous_id"),
-                timestamp=timestamp,
-                **_client_common(fields),
-            )
-        case "group":
-            return Group(
-                group_type=fields.string("group_type") or "",
-                group_key=fields.any("group_key"),
-                properties=fields.obj("properties"),
-                timestamp=timestamp,
-                **_client_common(fields),
-            )
-        case "set_person_properties":
-            return SetPersonProperties(
-                set=fields.obj("set"),
-                set_once=fields.obj("set_once"),
-                timestamp=timestamp,
-                **_client_common(fields),
-            )
-        case "create_person_profile":
-            return CreatePersonProfile(timestamp=timestamp, **_client_common(fields))
-    raise AssertionError(f"check_keys lets no unknown op through: {op!r}")
-
-
-_CLIENT_KEYS = {"op", "device", "anonymous_id", "timestamp"}
-_ALLOWED_KEYS: dict[str, frozenset[str]] = {
-    "ingest": frozenset({"op", "distinct_id", "event", "properties", "timestamp"}),
-    "capture": frozenset(_CLIENT_KEYS | {"event", "properties"}),
-    "identify": frozenset(_CLIENT_KEYS | {"distinct_id", "set", "set_once"}),
-    "alias": frozenset(_CLIENT_KEYS | {"alias"}),
-    "reset": frozenset(_CLIENT_KEYS | {"reset_device_id", "new_anonymous_id"}),
-    "group": frozenset(_CLIENT_KEYS | {"group_type", "group_key", "properties"}),
-    "set_person_properties": frozenset(_CLIENT_KEYS | {"set", "set_once"}),
-    "create_person_profile": frozenset(_CLIENT_KEYS),
-}
-OPERATION_NAMES = tuple(_ALLOWED_KEYS)
-_CUSTOMERIO_KEYS: dict[str, frozenset[str]] = {
-    "track": frozenset({"op", "event", "properties", "timestamp", "anonymous_id", "user_id"}),
-    "identify": frozenset({"op", "user_id", "anonymous_id", "attributes", "timestamp"}),
-    "advance": frozenset({"op", "timestamp"}),
-}
-
-
-def parse_config(raw: Mapping[str, Any], *, line: int | None = None) -> Config:
-    """The config line's object (format §1)."""
+    ``overrides`` (the command line's) win: another ``vendor`` gets its own defaults (the
+    line is still checked under its own vendor); other keys apply where the vendor has them.
+    """
     if set(raw) != {"config"} or not isinstance(raw["config"], dict):
-        raise IdentityError(Code.INVALID_OPERATION, 'a config line is {"config": {...}}', line=line)
-    body: dict[str, Any] = raw["config"]
-    unknown = sorted(set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"})
-    if unknown:
-        raise IdentityError(
-            Code.INVALID_OPERATION,
-            f"config: unknown key(s) {', '.join(map(repr, unknown))}",
-            line=line,
-        )
+        raise IdentityError(Code.INVALID_OPERATION, 'a config line is {"config": {...}}')
+    return configure(raw["config"], overrides or {})
+
+
+def configure(body: Mapping[str, Any], overrides: Mapping[str, Any]) -> Config:
+    """A config from a config line's body and the command line's overrides."""
+    named = body.get("vendor", DEFAULT_VENDOR)
+    if not isinstance(named, str):
+        raise IdentityError(Code.INVALID_OPERATION, "config: 'vendor' must be a string")
+    settings = {key: value for key, value in body.items() if key != "vendor"}
+    vendor = overrides.get("vendor", named)
+    if vendor != named:
+        _profile(named).parse_config(settings)
+        settings = {}
+    profile = _profile(vendor)
+    known = {item.name for item in fields(profile.parse_config({}))}
+    settings.update((key, value) for key, value in overrides.items() if key in known - {"vendor"})
+    return profile.parse_config(settings)
+
+
+def _profile(vendor: str) -> VendorProfile[Any, Any]:
     try:
-        vendor = Vendor(body.get("vendor", Vendor.POSTHOG))
-        profiles = PersonProfiles(body.get("person_profiles", PersonProfiles.IDENTIFIED_ONLY))
-        client = ClientFlavour(body.get("client", ClientFlavour.BROWSER))
-    except ValueError as error:
-        raise IdentityError(Code.INVALID_OPERATION, f"config: {error}", line=line) from None
-    free = body.get("free_events_per_month")
-    if free is not None and (not isinstance(free, int) or isinstance(free, bool) or free < 0):
-        raise IdentityError(
-            Code.INVALID_OPERATION,
-            "config: free_events_per_month must be a whole number >= 0",
-            line=line,
-        )
-    return Config(
-        vendor=vendor, person_profiles=profiles, free_events_per_month=free, client=client
-    )
+        return vendor_named(vendor)
+    except IdentityError as error:
+        raise IdentityError(error.code, f"config: {error.message}") from None
 
 
 class ScriptReader:
@@ -306,9 +114,13 @@ class ScriptReader:
 
     def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
         self._overrides = dict(overrides or {})
-        self.config: Config = replace(Config(), **self._overrides)
+        self._configure(configure({}, self._overrides))
         self._seen_operation = False
         self._last_time: datetime | None = None
+
+    def _configure(self, config: Config) -> None:
+        self.config = config
+        self._profile = vendor_named(config.vendor)
 
     def read(self, lines: Iterable[str]) -> Iterator[ScriptItem]:
         for number, text in enumerate(lines, start=1):
@@ -358,13 +170,13 @@ class ScriptReader:
                 raise IdentityError(
                     Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
                 )
-            fields = _Fields(raw, number, op_name, self.config.vendor)
-            fields.check_keys()
-            timestamp = self._timestamp(fields)
-            op = _build(fields, timestamp)
+            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp)
+            op: Operation | None = self._profile.parse_operation(op_name, fields)
+            if op is None:
+                op = read_neutral(fields)
         except IdentityError as error:
             return BadLine(line=number, op=op_name, code=error.code, message=error.message)
-        self._last_time = timestamp
+        self._last_time = op.timestamp
         return ScriptOp(line=number, op=op)
 
     def _config_line(self, number: int, raw: Mapping[str, Any]) -> ScriptItem | None:
@@ -377,18 +189,18 @@ class ScriptReader:
             )
         self._seen_operation = True
         try:
-            parsed = parse_config(raw, line=number)
+            config = parse_config(raw, self._overrides)
         except IdentityError as error:
             return BadLine(line=number, op=None, code=error.code, message=error.message)
-        self.config = replace(parsed, **self._overrides)
+        self._configure(config)
         return None
 
-    def _timestamp(self, fields: _Fields) -> datetime:
+    def _timestamp(self, fields: Fields, missing: str | None) -> datetime:
         given = fields.raw.get("timestamp")
         if given is not None:
             return parse_timestamp(given, line=fields.line)
-        if fields.vendor is Vendor.CUSTOMERIO:
-            raise fields.fail("every Customer.io operation needs an explicit 'timestamp'")
+        if missing is not None:
+            raise fields.fail(missing)
         if self._last_time is None:
             return FIRST_DEFAULT_TIME
         return self._last_time + DEFAULT_TIME_STEP

@@ -1,12 +1,14 @@
-"""Processed events and how they are billed (SV-27, SV-28, SV-30, PR-01)."""
+"""PostHog's processed events and how they are billed (SV-27, SV-28, SV-30, PR-01)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from typing import assert_never
+
+from identity_model.events import BillingKind
+from identity_model.rules import RuleId
 
 
 class PersonMode(StrEnum):
@@ -18,11 +20,6 @@ class PersonMode(StrEnum):
     FORCE_UPGRADE = "force_upgrade"
     PROPERTYLESS = "propertyless"
     DROPPED = "dropped"
-
-
-class BillingKind(StrEnum):
-    ANONYMOUS = "anonymous"
-    IDENTIFIED = "identified"
 
 
 def billing_kind(mode: PersonMode) -> BillingKind | None:
@@ -73,14 +70,14 @@ class ProcessedEvent:
     """An event as ingestion stored it. Its ``person_mode`` never changes afterwards (SV-31);
     later merges only change which person its ``distinct_id`` resolves to."""
 
-    seq: int | None  # index in the world's event log; None for a dropped event (not stored)
+    seq: int | None  # how many events were stored before it; None for a dropped event
     event: str
     distinct_id: str
     timestamp: datetime
     person_mode: PersonMode  # SV-31: written once here, never changed by later merges
     billable: bool
     device: str | None
-    rules: tuple[str, ...]
+    rules: tuple[RuleId, ...]
     # Derived from person_mode and billable when the event is made:
     processed_as: BillingKind | None = field(init=False)  # the kind it was processed as
     # PR-01: the billing kind is fixed here, when the event is processed, and never changes.
@@ -91,28 +88,6 @@ class ProcessedEvent:
         object.__setattr__(self, "processed_as", kind)
         object.__setattr__(self, "billed_as", kind if self.billable else None)
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Usage:
-    """Counts of billed events by kind."""
-
-    anonymous_events: int = 0
-    identified_events: int = 0
-
     @property
-    def total_events(self) -> int:
-        return self.anonymous_events + self.identified_events
-
-
-NO_USAGE = Usage()
-
-
-def month_of(timestamp: datetime) -> str:
-    """PR-06: the calendar month (UTC) an event counts in, as ``YYYY-MM``."""
-    utc = timestamp if timestamp.tzinfo is UTC else timestamp.astimezone(UTC)
-    return _month_name(utc.year, utc.month)
-
-
-@cache
-def _month_name(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+    def stored(self) -> bool:
+        return self.seq is not None
