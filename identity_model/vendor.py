@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -181,8 +182,8 @@ class FoldBatch(Generic[S, F]):
         return self._state
 
 
-class ProfileBase(Generic[S, F]):
-    """Defaults for the optional parts of a profile; subclass it and write the rest.
+class ProfileBase(ABC, Generic[S, F]):
+    """A profile's defaults; subclass it, set ``name`` and write the abstract methods.
 
     The defaults: no price book, only vendor-neutral operations, ``FoldBatch``, a summary and
     a description from the report's ``persons``, no person column, every rule of the step.
@@ -191,14 +192,29 @@ class ProfileBase(Generic[S, F]):
     name: str = ""
     price_book: str | None = None
 
+    @abstractmethod
+    def parse_config(self, raw: Mapping[str, Any]) -> Config: ...
+
+    @abstractmethod
+    def empty_state(self, config: Config) -> S: ...
+
+    @abstractmethod
+    def decide(self, state: S, op: Operation) -> Decision[F]: ...
+
+    @abstractmethod
+    def evolve(self, state: S, decision: Decision[F]) -> S: ...
+
+    @abstractmethod
+    def report(self, state: S, records: Sequence[StepRecord]) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def usage(self, state: S) -> MonthlyUsage: ...
+
     def parse_operation(self, name: str, fields: Fields) -> Operation | None:
         return None
 
     def batch(self, state: S) -> Batch[S]:
-        return FoldBatch(self, state)  # type: ignore[arg-type]
-
-    def report(self, state: S, records: Sequence[StepRecord]) -> dict[str, Any]:
-        raise NotImplementedError
+        return FoldBatch(self, state)
 
     def summary(self, state: S) -> Mapping[str, int]:
         persons = self.report(state, [])["persons"]
