@@ -189,3 +189,12 @@ def test_a_config_key_of_another_vendor_is_refused_by_the_model_and_the_oracle()
     # The rejected config line leaves the default vendor (PostHog), which has no `advance`.
     assert [step["outcome"] for step in report["steps"]] == ["rejected", "rejected"]
     assert report == oracle.run(script)
+
+
+def test_the_merge_table_has_a_row_for_every_situation() -> None:
+    from identity_model.vendors.posthog.ingestion import MERGE_TABLE  # noqa: PLC0415
+
+    situations = {known for known, _ in MERGE_TABLE}
+    assert set(MERGE_TABLE) == {(known, d) for known in situations for d in (False, True)}
+    assert len(situations) == 5
+    assert {row.rule for row in MERGE_TABLE.values()} == {f"SV-{n}" for n in range(11, 17)}
