@@ -24,6 +24,7 @@ class Code(StrEnum):
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
+    UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
 
 
 class IdentityError(Exception):

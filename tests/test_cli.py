@@ -436,3 +436,63 @@ def test_vendor_override_rejects_the_other_vendors_operations() -> None:
     result = cli("replay", "--vendor", "customerio", "--format", "summary")
     assert result.returncode == 1
     assert "unknown op 'capture' for vendor customerio" in result.stderr
+
+
+def test_check_reports_malformed_cases_and_goes_on(tmp_path: Path) -> None:
+    """Format extension (#9, #12): extra keys are ignored, a malformed case is an error of
+    that case, and a failing case lists every difference."""
+    good = {
+        "id": "with-a-source",
+        "description": "extra keys are not checked",
+        "rules": ["SV-29"],
+        "source": "rules-server.md SV-29",
+        "comment": "anything",
+        "script": [{"op": "ingest", "distinct_id": "u", "event": "e"}],
+        "expect": {"usage": {"anonymous_events": 0, "identified_events": 1}},
+    }
+    wrong = {
+        **good,
+        "id": "two-wrong",
+        "expect": {
+            "usage": {"anonymous_events": 1, "identified_events": 0},
+            "persons": [{"distinct_ids": ["u"], "properties": {"$exact": True, "a": 1}}],
+        },
+    }
+    (tmp_path / "a-good.json").write_text(json.dumps(good))
+    (tmp_path / "b-not-json.json").write_text("{")
+    (tmp_path / "c-no-expect.json").write_text(
+        json.dumps({k: v for k, v in good.items() if k != "expect"})
+    )
+    (tmp_path / "d-bad-exact.json").write_text(
+        json.dumps({**good, "id": "bad-exact", "expect": {"usage": {"$exact": "yes"}}})
+    )
+    (tmp_path / "e-wrong.json").write_text(json.dumps(wrong))
+    result = cli("check", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "PASS with-a-source" in lines
+    assert sum(line.startswith("ERROR ") for line in lines) == 3
+    assert any("b-not-json.json: not JSON" in line for line in lines)
+    assert any("c-no-expect.json: a case needs the keys expect" in line for line in lines)
+    assert any("expect.usage: '$exact' must be true or false" in line for line in lines)
+    assert any(line.startswith("FAIL two-wrong") for line in lines)
+    assert "  report.usage.anonymous_events: expected 1, got 0" in lines
+    assert "  report.usage.identified_events: expected 0, got 1" in lines
+    assert "  report.persons[['u']].properties.a: missing" in lines
+    assert lines[-1] == "1 passed, 1 failed, 3 malformed"
+
+
+def test_check_caps_the_differences_of_a_case(tmp_path: Path) -> None:
+    case = {
+        "id": "many",
+        "description": "25 wrong steps",
+        "rules": ["SV-29"],
+        "script": [{"op": "ingest", "distinct_id": "u", "event": "e"}] * 25,
+        "expect": {"steps": [{"outcome": "rejected"}] * 25},
+    }
+    (tmp_path / "many.json").write_text(json.dumps(case))
+    result = cli("check", str(tmp_path / "many.json"))
+    assert result.returncode == 1
+    assert "FAIL many" in result.stdout
+    assert result.stdout.count("expected 'rejected', got 'applied'") == 20
+    assert "  ... and 5 more" in result.stdout

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from identity_model import BillingKind, Usage
-from identity_model.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
-from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price
-from identity_model.report import run_objects
+from identity_model.billing.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
+from identity_model.billing.pricing import InvoiceModel, monthly_usage, price
+from identity_model.io.books import load_price_book
+from identity_model.io.report import run_objects
 from spec_tests.strategies import mixed_scripts
 
 BOOK = load_price_book()
@@ -72,22 +73,23 @@ def test_one_more_event_never_costs_more_than_the_highest_rate(
     assert Decimal(0) <= after - before <= BOOK.highest_unit_price
 
 
+def dated(script: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
+    """The script's operations (config dropped), one a second from the 1st of ``month``."""
+    lines = [line for line in script if "config" not in line]
+    return [
+        {**line, "timestamp": f"2026-{month}-01T00:{n // 60:02d}:{n % 60:02d}Z"}
+        for n, line in enumerate(lines)
+    ]
+
+
 @given(mixed_scripts(), mixed_scripts())
 def test_months_are_priced_independently(
     january: list[dict[str, Any]], february: list[dict[str, Any]]
 ) -> None:
     """February's events change nothing about January's usage or invoice, and vice versa."""
-
-    def dated(script: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
-        lines = [line for line in script if "config" not in line]
-        return [
-            {**line, "timestamp": f"2026-{month}-01T00:{n // 60:02d}:{n % 60:02d}Z"}
-            for n, line in enumerate(lines)
-        ]
-
     jan, feb = dated(january, "01"), dated(february, "02")
-    alone = monthly_usage(run_objects(jan).world, BOOK).get("2026-01")
-    together = monthly_usage(run_objects(jan + feb).world, BOOK)
+    alone = monthly_usage(run_objects(jan).world).get("2026-01")
+    together = monthly_usage(run_objects(jan + feb).world)
     assert together.get("2026-01") == alone
     if alone is not None:
         assert price(together["2026-01"], BOOK).total == price(alone, BOOK).total
@@ -97,7 +99,7 @@ def test_months_are_priced_independently(
 def test_eligibility_never_lets_anonymous_events_feed_person_features(
     script: list[dict[str, Any]],
 ) -> None:
-    world = run_objects(script).world
+    world = run_objects(script, keep_events=True).world
     person_only = [
         feature for feature, capability in CAPABILITIES.items() if not capability.anonymous
     ]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from identity_model import (
     Operation,
     Person,
+    ProcessedEvent,
     ScriptOp,
     ScriptReader,
     Session,
@@ -133,23 +134,24 @@ def test_billing_kind_never_changes_after_processing(
 ) -> None:
     world, first = read(xs)
     _, second = read(ys)
-    old = replay([op for _, op in first], world)
+    old = replay([op for _, op in first], world, keep_events=True)
     new = replay([op for _, op in second], old)
     for event in old.event_log():
-        assert event.seq is not None
-        later = new.events[event.seq]
+        assert isinstance(event, ProcessedEvent) and event.seq is not None
+        later = new.event_log()[event.seq]
+        assert isinstance(later, ProcessedEvent)
         assert later.billed_as == event.billed_as
         assert later.person_mode == event.person_mode
 
 
 def assert_partition(world: World) -> None:
-    groups = world.graph.distinct_ids_by_person()
+    groups = world.state.graph.distinct_ids_by_person()
     all_ids = [distinct_id for ids in groups.values() for distinct_id in ids]
     assert len(all_ids) == len(set(all_ids))
-    assert set(groups) == set(world.graph.persons)
+    assert set(groups) == set(world.state.graph.persons)
     for key, ids in groups.items():
-        assert world.graph.persons[key].size == len(ids)
-        assert all(world.graph.key_of(distinct_id) == key for distinct_id in ids)
+        assert world.state.graph.persons[key].size == len(ids)
+        assert all(world.state.graph.key_of(distinct_id) == key for distinct_id in ids)
 
 
 @given(server_scripts())
@@ -171,7 +173,7 @@ def test_tournaments_end_with_persons_that_partition_their_ids(
         for line in script
         if line["properties"].get("$process_person_profile") is not False
     }
-    grouped = world.graph.distinct_ids_by_person().values()
+    grouped = world.state.graph.distinct_ids_by_person().values()
     assert sorted(i for group in grouped for i in group) == sorted(ids | _anon_ids(script))
 
 
@@ -200,9 +202,9 @@ def test_every_line_is_one_step_and_usage_is_billed_events(script: list[dict[str
 
 def depth_of(world: World, distinct_id: str) -> int:
     """How many merge links a lookup of ``distinct_id`` follows."""
-    key, depth = world.graph.owner[distinct_id], 0
-    while key in world.graph.merged_into:
-        key = world.graph.merged_into[key]
+    key, depth = world.state.graph.owner[distinct_id], 0
+    while key in world.state.graph.merged_into:
+        key = world.state.graph.merged_into[key]
         depth += 1
     return depth
 
@@ -288,11 +290,13 @@ def test_union_by_size_keeps_lookups_shallow(script: list[dict[str, Any]]) -> No
     world, ops = read(script)
     world = replay([op for _, op in ops], world)
     ids = sorted({line["distinct_id"] for line in script})
-    assert len(world.graph.persons) == 1
-    (person,) = world.graph.persons.values()
+    assert len(world.state.graph.persons) == 1
+    (person,) = world.state.graph.persons.values()
     assert isinstance(person, Person)
     assert person.size == len(ids)
-    assert {world.graph.key_of(distinct_id) for distinct_id in ids} == set(world.graph.persons)
+    assert {world.state.graph.key_of(distinct_id) for distinct_id in ids} == set(
+        world.state.graph.persons
+    )
     assert max(depth_of(world, distinct_id) for distinct_id in ids) <= math.log2(len(ids))
     report = build_report([], world)
     assert [entry["distinct_ids"] for entry in report["persons"]] == [ids]

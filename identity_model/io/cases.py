@@ -1,0 +1,84 @@
+"""Loading conformance cases (format §4): ``*.json`` case files and the ```` ```case ````
+blocks of rule pages (``*.md``), from files and folders.
+
+``read_cases`` keeps going past a malformed case and hands back a ``CaseError`` in its place
+(``identity-model check`` reports it and checks the others); ``load_cases`` is the strict form
+the suite uses for its own corpus: the first malformed case is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from identity_model.conformance import Case, CaseFormatError, case_from_json
+
+CASE_BLOCK = re.compile(r"^```case\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseError:
+    """A case that could not be read: where it is and why."""
+
+    origin: str
+    message: str
+
+
+def _case(text: str, origin: str) -> Case | CaseError:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return CaseError(origin=origin, message=f"{origin}: not JSON: {error}")
+    try:
+        return case_from_json(data, origin)
+    except CaseFormatError as error:
+        return CaseError(origin=origin, message=str(error))
+
+
+def read_markdown(text: str, origin: str) -> Iterator[Case | CaseError]:
+    """Every ```` ```case ```` block of a rule page, in order."""
+    for match in CASE_BLOCK.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        yield _case(match.group(1), f"{origin}:{line}")
+
+
+def read_cases(paths: Iterable[Path]) -> list[Case | CaseError]:
+    """Cases from files and folders, a ``CaseError`` in place of each malformed one."""
+    found: list[Case | CaseError] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                read_cases(sorted(p for p in path.rglob("*") if p.suffix in (".json", ".md")))
+            )
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            found.append(CaseError(origin=str(path), message=f"{path}: {error}"))
+            continue
+        if path.suffix == ".md":
+            found.extend(read_markdown(text, str(path)))
+        else:
+            found.append(_case(text, str(path)))
+    return found
+
+
+def _strict(items: Iterable[Case | CaseError]) -> Iterator[Case]:
+    for item in items:
+        if isinstance(item, CaseError):
+            raise CaseFormatError(item.message)
+        yield item
+
+
+def cases_in_markdown(text: str, origin: str) -> Iterator[Case]:
+    """Every ```` ```case ```` block of a rule page; a malformed one is an error."""
+    return _strict(read_markdown(text, origin))
+
+
+def load_cases(paths: Iterable[Path]) -> list[Case]:
+    """Cases from files and folders: ``*.json`` case files and ``*.md`` rule pages; the first
+    malformed case raises ``CaseFormatError``."""
+    return list(_strict(read_cases(paths)))
