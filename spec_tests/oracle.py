@@ -342,6 +342,14 @@ class Oracle:
                 }
                 for p in live
             ],
+            "groups": [
+                {
+                    "group_type": group_type,
+                    "group_key": group_key,
+                    "properties": dict(sorted(properties.items())),
+                }
+                for (group_type, group_key), properties in sorted(self.groups.items())
+            ],
             "usage": {"anonymous_events": self.anonymous, "identified_events": self.identified},
         }
 

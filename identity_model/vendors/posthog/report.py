@@ -62,6 +62,15 @@ def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]
             }
             for key, ids in persons
         ],
+        # Format extension (#12): the groups `$groupidentify` named, by type then key.
+        "groups": [
+            {
+                "group_type": group_type,
+                "group_key": group_key,
+                "properties": {name: thaw(value) for name, value in sorted(properties.items())},
+            }
+            for (group_type, group_key), properties in sorted(state.groups.items())
+        ],
         "usage": total_usage(usage(state)).as_json(),
     }
 
