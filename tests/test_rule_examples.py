@@ -6,8 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from identity_model import BillingKind
-from identity_model.billing.eligibility import Feature, eligibility, lifecycle_events
+from identity_model import BillingKind, IdentityError
+from identity_model.billing.eligibility import (
+    Feature,
+    eligibility,
+    feature_matrix,
+    lifecycle_events,
+)
 from identity_model.billing.pricing import (
     InvoiceModel,
     monthly_usage,
@@ -32,6 +37,14 @@ def test_price_example(example: Example) -> None:
     data, expect = example.data, example.data["expect"]
     book = load_price_book()
     model = InvoiceModel(data["model"])
+    if "free_events_per_month" in data:
+        # PR-04: the config line's free allowance replaces the first, free tier of both books.
+        if "error" in expect:
+            with pytest.raises(IdentityError) as raised:
+                book.with_free_events(data["free_events_per_month"])
+            assert raised.value.code == expect["error"], example.origin
+            return
+        book = book.with_free_events(data["free_events_per_month"])
     if "usage" in data:
         invoice = price(
             usage_of(data["usage"]["anonymous_events"], data["usage"]["identified_events"]),
@@ -71,9 +84,20 @@ def test_eligibility_example(example: Example) -> None:
         answer = eligibility(world, events[check["event"]], Feature(check["feature"]))
         assert answer.allowed is check["allowed"], (example.origin, check, answer)
         assert answer.reasons[-1].code == check["code"], (example.origin, check, answer)
+        if "reasons" in check:  # every reason, as (rule, code) pairs in any order
+            given = sorted((reason.rule, reason.code.value) for reason in answer.reasons)
+            wanted = sorted((want["rule"], want["code"]) for want in check["reasons"])
+            assert given == wanted, (example.origin, check, answer)
     for check in expect.get("persons", []):
         answer = eligibility(world, check["distinct_id"], Feature(check["feature"]))
         assert answer.allowed is check["allowed"], (example.origin, check, answer)
+    if "features" in expect:
+        rows = {row.feature.value: row for row in feature_matrix(world)}
+        for check in expect["features"]:
+            row = rows[check["feature"]]
+            assert row.verified is check["verified"], (example.origin, check, row)
+            if "events" in check:
+                assert row.events == check["events"], (example.origin, check, row)
     if "lifecycle" in expect:
         counted = [event.seq for event in lifecycle_events(world)]
         assert counted == [events[index].seq for index in expect["lifecycle"]], example.origin
