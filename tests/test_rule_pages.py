@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from identity_model.io.report import run_objects
 from identity_model.io.rules import rules, rules_dir
+from identity_model.rules import rule_ids
 from spec_tests.cases import CASES_DIR, load_cases
 from tests.rule_examples import examples
 
@@ -84,3 +86,13 @@ def test_case_corpus_is_exported_from_the_pages() -> None:
         path.stem: json.loads(path.read_text(encoding="utf-8")) for path in CASES_DIR.glob("*.json")
     }
     assert shipped == from_pages
+
+
+def test_every_rule_a_step_records_is_declared_and_documented() -> None:
+    """The rules a step records (``--explain``, the replay table, the tally) are real ids: one
+    wrong or missing entry in a reducer's list fails here, not only under mypy."""
+    declared, documented = rule_ids(), set(rules())
+    for case in load_cases([CASES_DIR]):
+        for record in run_objects(list(case.script)).records:
+            assert all(isinstance(rule, str) for rule in record.rules), (case.id, record)
+            assert set(record.rules) <= declared & documented, (case.id, record.rules)
