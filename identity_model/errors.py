@@ -24,6 +24,10 @@ class Code(StrEnum):
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
+    UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
+    # --- Amplitude (issue #14) ---
+    ID_TOO_SHORT = "id_too_short"  # an id under min_id_length, removed from the event (AMP-11)
+    # --- end Amplitude ---
 
 
 class IdentityError(Exception):
