@@ -1,0 +1,219 @@
+"""What a month costs on Amplitude: the dated book ``amplitude-2026`` (Starter and Plus), synthetic
+MTUs, and a pure function into the shared ``Invoice`` (PRV-07, PRV-08, AMP-14).
+
+Money is ``Decimal``; each line is rounded to cents half up and the total is the sum of the
+rounded lines (PR-05). A free plan's breach is a flag (``over_free_limit``), never money
+(D-PRV-4). No Plus price is published: a Plus bill needs the customer's own price per MTU and
+purchased MTUs (D-PRV-3); the book ships none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from importlib import resources
+from typing import Any, assert_never
+
+from identity_model.errors import Code, IdentityError
+from identity_model.pricing import Invoice, InvoiceLine, Tier, graduated
+
+BOOK = "amplitude-2026"
+
+
+class Plan(StrEnum):
+    STARTER = "starter"
+    PLUS = "plus"
+
+
+class Rounding(StrEnum):
+    """How a part of 1,000 events over the guardrail counts."""
+
+    DOWN = "down"  # whole thousands only (Starter: the MTU guide's formula)
+    UP = "up"  # "or portion thereof" (Plus)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanTerms:
+    plan: Plan
+    as_of: date
+    included_mtus: int | None  # Starter: the free MTUs; Plus: what the customer bought
+    events_per_mtu: int
+    synthetic_rounding: Rounding
+    unit_price: Decimal | None  # None: the customer's own price (Plus)
+    overage_multiplier: Decimal | None  # None: no overage is ever charged (Starter)
+    max_mtus: int | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AmplitudeBook:
+    name: str
+    currency: str
+    description: str
+    checked: date
+    plans: Mapping[Plan, PlanTerms]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AmplitudeBill:
+    """One month's invoice, its MTUs and the free plan's breach flag."""
+
+    invoice: Invoice
+    plan: Plan
+    unique_mtu: int
+    synthetic_mtu: int
+    over_free_limit: bool
+
+    @property
+    def total_mtu(self) -> int:
+        return self.unique_mtu + self.synthetic_mtu
+
+
+def synthetic_mtus(events: int, included_mtus: int, terms: PlanTerms) -> int:
+    """MTUs added for the events over the plan's MTUs x events per MTU."""
+    # AMP-14: one synthetic MTU per 1,000 events over the guardrail (Plus: or part of 1,000).
+    over = max(0, events - included_mtus * terms.events_per_mtu)
+    match terms.synthetic_rounding:
+        case Rounding.DOWN:
+            return over // terms.events_per_mtu
+        case Rounding.UP:
+            return -(-over // terms.events_per_mtu)
+        case _:
+            assert_never(terms.synthetic_rounding)
+
+
+def price_month(
+    mtu: int,
+    events: int,
+    book: AmplitudeBook,
+    plan: Plan = Plan.STARTER,
+    *,
+    unit_price: Decimal | None = None,
+    purchased_mtus: int | None = None,
+) -> AmplitudeBill:
+    """The bill of one month with ``mtu`` unique MTUs and ``events`` billable events."""
+    if mtu < 0 or events < 0:
+        raise IdentityError(Code.INVALID_OPERATION, "MTUs and events are whole numbers >= 0")
+    terms = book.plans[plan]
+    lines: tuple[InvoiceLine, ...]
+    match plan:
+        case Plan.STARTER:
+            if unit_price is not None or purchased_mtus is not None:
+                raise IdentityError(
+                    Code.INVALID_OPERATION, "Starter takes no unit price or purchased MTUs"
+                )
+            assert terms.included_mtus is not None and terms.unit_price is not None
+            # PRV-07: free up to the included MTUs; above them nothing is charged, only flagged.
+            synthetic = synthetic_mtus(events, terms.included_mtus, terms)
+            total = mtu + synthetic
+            lines = (graduated("MTUs", (Tier(up_to=None, unit_price=terms.unit_price),), total),)
+            over = total > terms.included_mtus
+        case Plan.PLUS:
+            bought, price = _plus_inputs(terms, unit_price, purchased_mtus)
+            assert terms.overage_multiplier is not None
+            # PRV-08: the purchased MTUs at the customer's price, the rest at 1.2 times it.
+            synthetic = synthetic_mtus(events, bought, terms)
+            overage = max(0, mtu + synthetic - bought)
+            lines = (
+                graduated("Plus plan", (Tier(up_to=None, unit_price=price),), bought),
+                graduated(
+                    "MTU overage",
+                    (Tier(up_to=None, unit_price=price * terms.overage_multiplier),),
+                    overage,
+                ),
+            )
+            over = False
+        case _:
+            assert_never(plan)
+    invoice = Invoice(book=book.name, model=None, currency=book.currency, lines=lines)
+    return AmplitudeBill(
+        invoice=invoice,
+        plan=plan,
+        unique_mtu=mtu,
+        synthetic_mtu=synthetic,
+        over_free_limit=over,
+    )
+
+
+def _plus_inputs(
+    terms: PlanTerms, unit_price: Decimal | None, purchased_mtus: int | None
+) -> tuple[int, Decimal]:
+    if unit_price is None or purchased_mtus is None:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            "a Plus bill needs the customer's price per MTU and purchased MTUs "
+            "(no Plus price is published)",
+        )
+    if not unit_price.is_finite() or unit_price < 0:
+        raise IdentityError(Code.INVALID_OPERATION, "the unit price must be a decimal >= 0")
+    ceiling = terms.max_mtus
+    if purchased_mtus <= 0 or (ceiling is not None and purchased_mtus > ceiling):
+        raise IdentityError(Code.INVALID_OPERATION, f"Plus covers 1 to {ceiling} purchased MTUs")
+    return purchased_mtus, unit_price
+
+
+# --- loading the book --------------------------------------------------------------------------
+
+
+def _fail(message: str) -> IdentityError:
+    return IdentityError(Code.INVALID_PRICE_BOOK, f"{BOOK}: {message}")
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _fail("prices are decimal strings (never JSON numbers)")
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise _fail(f"{value!r} is not a decimal") from None
+
+
+def _count(value: object) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value <= 0:
+        raise _fail(f"{value!r} is not a whole number > 0")
+    return value
+
+
+def _terms(plan: Plan, raw: Any) -> PlanTerms:
+    if not isinstance(raw, dict):
+        raise _fail(f"plan {plan.value} is an object")
+    try:
+        events_per_mtu = _count(raw["events_per_mtu"])
+        assert events_per_mtu is not None
+        return PlanTerms(
+            plan=plan,
+            as_of=date.fromisoformat(raw["as_of"]),
+            included_mtus=_count(raw["included_mtus"]),
+            events_per_mtu=events_per_mtu,
+            synthetic_rounding=Rounding(raw["synthetic_rounding"]),
+            unit_price=_decimal(raw["unit_price"]),
+            overage_multiplier=_decimal(raw["overage_multiplier"]),
+            max_mtus=_count(raw["max_mtus"]),
+            sources=tuple(str(source) for source in raw["sources"]),
+        )
+    except (KeyError, ValueError, AssertionError) as error:
+        raise _fail(f"plan {plan.value}: {error!r}") from None
+
+
+def load_book() -> AmplitudeBook:
+    """The shipped book ``amplitude-2026``."""
+    entry = resources.files("identity_model") / "price_books" / f"{BOOK}.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    plans = data.get("plans")
+    if not isinstance(plans, dict) or set(plans) != {plan.value for plan in Plan}:
+        raise _fail("plans are starter and plus")
+    return AmplitudeBook(
+        name=str(data["name"]),
+        currency=str(data["currency"]),
+        description=str(data.get("description", "")),
+        checked=date.fromisoformat(data["checked"]),
+        plans={plan: _terms(plan, plans[plan.value]) for plan in Plan},
+    )
