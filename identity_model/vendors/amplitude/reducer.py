@@ -151,15 +151,7 @@ def _record(state: AmplitudeState, ingested: Ingested) -> AmplitudeState:
         months = months.set(old, replace(months[old], closed_mtu=mtu))
     if event.billed_as is not None:
         tally = months.get(event.month) or MonthTally()
-        count = tally.amplitude_ids.get(amplitude_id, 0) + 1
-        months = months.set(
-            event.month,
-            replace(
-                tally,
-                amplitude_ids=tally.amplitude_ids.set(amplitude_id, count),
-                events=tally.events + 1,
-            ),
-        )
+        months = months.set(event.month, tally.counted(amplitude_id, event.billed_as))
     by_user, carriers = state.by_user, state.carriers
     if resolution.binds_user:
         assert event.user_id is not None

@@ -8,7 +8,7 @@ a merged ID's target is never merged itself and ``root`` is one look-up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from immutables import Map
@@ -52,6 +52,11 @@ class AmplitudeEvent:
     month: str  # the ingestion month, "YYYY-MM" (D-AMP-5)
 
     @property
+    def stored(self) -> bool:
+        """Amplitude stores every event it accepts."""
+        return True
+
+    @property
     def distinct_id(self) -> str:
         """The report's ``distinct_id``: the user id, else the device id."""
         found = self.user_id if self.user_id is not None else self.device_id
@@ -65,8 +70,26 @@ class MonthTally:
     the MTU count once the month is closed."""
 
     amplitude_ids: Map[int, int] = field(default_factory=Map)  # Amplitude ID -> its events
-    events: int = 0
+    anonymous_events: int = 0
+    identified_events: int = 0
     closed_mtu: int | None = None
+
+    @property
+    def events(self) -> int:
+        """The month's billable events."""
+        return self.anonymous_events + self.identified_events
+
+    def counted(self, amplitude_id: int, billed_as: BillingKind) -> MonthTally:
+        """The tally with one more billable event of ``amplitude_id``."""
+        identified = billed_as is BillingKind.IDENTIFIED
+        return replace(
+            self,
+            amplitude_ids=self.amplitude_ids.set(
+                amplitude_id, self.amplitude_ids.get(amplitude_id, 0) + 1
+            ),
+            anonymous_events=self.anonymous_events + (not identified),
+            identified_events=self.identified_events + identified,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

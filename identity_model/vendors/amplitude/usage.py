@@ -62,3 +62,16 @@ def monthly(state: AmplitudeState) -> dict[str, dict[str, int]]:
         }
         for month, tally in sorted(state.months.items())
     }
+
+
+def meters(state: AmplitudeState) -> dict[str, dict[str, int]]:
+    """Every meter per month: ``anonymous_events``, ``identified_events``, ``mtu``, ``events``."""
+    counts = monthly(state)
+    return {
+        month: {
+            "anonymous_events": tally.anonymous_events,
+            "identified_events": tally.identified_events,
+            **counts[month],
+        }
+        for month, tally in sorted(state.months.items())
+    }
