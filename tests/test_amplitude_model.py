@@ -183,8 +183,8 @@ def test_a_month_is_counted_when_it_closes() -> None:
 
 
 def test_config() -> None:
-    assert parse_config({"vendor": "amplitude"}).min_id_length == 5
-    assert parse_config({"vendor": "amplitude", "min_id_length": 0}).min_id_length == 0
+    assert parse_config({}).min_id_length == 5
+    assert parse_config({"min_id_length": 0}).min_id_length == 0
     for bad in ({"min_id_length": -1}, {"min_id_length": "5"}, {"person_profiles": "always"}):
         with pytest.raises(IdentityError) as error:
             parse_config(bad)

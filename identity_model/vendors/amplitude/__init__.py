@@ -4,8 +4,10 @@ Rules: docs/rules/amplitude.md (AMP-01 … AMP-16, PRV-07/08). The state is an i
 ``AmplitudeState``; ``decide`` reads it, ``evolve`` applies a decision's facts.
 """
 
+from identity_model.vendor import register_vendor
 from identity_model.vendors.amplitude.config import parse_config
-from identity_model.vendors.amplitude.reducer import Decision, Facts, decide, evolve
+from identity_model.vendors.amplitude.profile import Amplitude
+from identity_model.vendors.amplitude.reducer import Facts, decide, evolve
 from identity_model.vendors.amplitude.report import MergedUser, merged_users, report_parts
 from identity_model.vendors.amplitude.state import (
     VENDOR_NAME,
@@ -17,13 +19,16 @@ from identity_model.vendors.amplitude.state import (
 )
 from identity_model.vendors.amplitude.usage import monthly
 
+PROFILE = register_vendor(Amplitude())
+
 __all__ = [
+    "PROFILE",
     "VENDOR_NAME",
     "AmpDevice",
+    "Amplitude",
     "AmplitudeConfig",
     "AmplitudeEvent",
     "AmplitudeState",
-    "Decision",
     "Facts",
     "MergedUser",
     "decide",

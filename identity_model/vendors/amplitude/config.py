@@ -8,11 +8,12 @@ from typing import Any
 from identity_model.errors import Code, IdentityError
 from identity_model.vendors.amplitude.state import AmplitudeConfig
 
-CONFIG_KEYS = frozenset({"vendor", "min_id_length"})
+CONFIG_KEYS = frozenset({"min_id_length"})
 
 
 def parse_config(raw: Mapping[str, Any]) -> AmplitudeConfig:
-    """The config body; ``invalid_operation`` for unknown keys or a bad ``min_id_length``."""
+    """The config body (``vendor`` already read); ``invalid_operation`` for unknown keys or
+    a bad ``min_id_length``."""
     unknown = sorted(set(raw) - CONFIG_KEYS)
     if unknown:
         raise IdentityError(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from identity_model.rules import AmplitudeRule
 from identity_model.vendors.amplitude.state import AmplitudeState
 
 
@@ -18,7 +19,7 @@ class Resolution:
     new: bool = False  # a new Amplitude ID (``state.next_id``)
     binds_user: bool = False  # the event's user id gets this Amplitude ID
     merges: int | None = None  # an anonymous Amplitude ID merged into this one
-    rule: str
+    rule: AmplitudeRule
 
 
 def resolve(state: AmplitudeState, user_id: str | None, device_id: str | None) -> Resolution:

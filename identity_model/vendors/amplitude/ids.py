@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json
+from identity_model.rules import AmplitudeRule
 
 # AM-H "Invalid IDs that result in a 400 error", exactly as listed (`""""` there is the
 # two-character string `""`: every value of that list is quoted).
@@ -28,7 +29,7 @@ INVALID_IDS: frozenset[str] = frozenset(
     }
 )
 DEFAULT_MIN_ID_LENGTH = 5
-ID_RULE = "AMP-11"  # too-short ids are removed, listed ones refused (AM-H)
+ID_RULE: AmplitudeRule = "AMP-11"  # too-short ids are removed, listed ones refused (AM-H)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,8 +18,8 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any, assert_never
 
+from identity_model.billing.pricing import Invoice, InvoiceLine, Tier, graduated
 from identity_model.errors import Code, IdentityError
-from identity_model.pricing import Invoice, InvoiceLine, Tier, graduated
 
 BOOK = "amplitude-2026"
 
@@ -205,7 +205,7 @@ def _terms(plan: Plan, raw: Any) -> PlanTerms:
 
 def load_book() -> AmplitudeBook:
     """The shipped book ``amplitude-2026``."""
-    entry = resources.files("identity_model") / "price_books" / f"{BOOK}.json"
+    entry = resources.files("identity_model.billing") / "price_books" / f"{BOOK}.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     plans = data.get("plans")
     if not isinstance(plans, dict) or set(plans) != {plan.value for plan in Plan}:

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeVar, assert_never
+from typing import assert_never
 
 from identity_model.errors import Code
 from identity_model.events import BillingKind
 from identity_model.jsontypes import Json
 from identity_model.operations import (
-    Advance,
     Alias,
     Capture,
-    CioIdentify,
     CreatePersonProfile,
     Group,
     Identify,
@@ -28,9 +26,12 @@ from identity_model.operations import (
     Operation,
     Reset,
     SetPersonProperties,
-    Track,
+    VendorOperation,
+    op_name,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.rules import AmplitudeRule
+from identity_model.vendor import Decision
 from identity_model.vendors.amplitude.identity import Resolution, resolve
 from identity_model.vendors.amplitude.ids import ID_RULE, check_ids
 from identity_model.vendors.amplitude.state import (
@@ -42,17 +43,9 @@ from identity_model.vendors.amplitude.state import (
 from identity_model.vendors.amplitude.usage import Clock, clock_for, is_billable
 
 IDENTIFY_EVENT = "$identify"
-SDK_RULE = "AMP-02"  # setUserId sends nothing; identify/setGroup send $identify; reset
-
-F = TypeVar("F")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Decision(Generic[F]):
-    """The step, and the facts ``evolve`` applies (only when the step is applied)."""
-
-    step: Step
-    facts: F | None = None
+SDK_RULE: AmplitudeRule = (
+    "AMP-02"  # setUserId sends nothing; identify/setGroup send $identify; reset
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,9 +86,11 @@ def decide(state: AmplitudeState, op: Operation) -> AmplitudeDecision:
             )
         case Capture() | Identify() | Reset() | Group() | SetPersonProperties():
             return _client(state, op)
-        case Track() | CioIdentify() | Advance():
+        case VendorOperation():
             return Decision(
-                step=rejected(Code.INVALID_OPERATION, "not an operation of vendor 'amplitude'")
+                step=rejected(
+                    Code.INVALID_OPERATION, f"{op_name(op)} is not an operation of vendor amplitude"
+                )
             )
         case _:
             assert_never(op)
@@ -138,7 +133,7 @@ def _ingest(
         month=clock.month,
     )
     rules = ((ID_RULE,) if checked.codes else ()) + (resolution.rule,)
-    step = Step(status=Status.APPLIED, codes=checked.codes, rules=rules)
+    step = Step(status=Status.APPLIED, codes=checked.codes, event=event, rules=rules)
     return step, Ingested(event=event, resolution=resolution, clock=clock)
 
 

@@ -4,11 +4,12 @@ events; Amplitude IDs are never shown (D-AMP-6)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from identity_model.events import BillingKind
+from identity_model.outcome import StepRecord
 from identity_model.vendors.amplitude.state import AmplitudeEvent, AmplitudeState
 from identity_model.vendors.amplitude.usage import monthly
 
@@ -46,6 +47,18 @@ def merged_users(state: AmplitudeState) -> list[MergedUser]:
     ]
     users.sort(key=lambda user: user.distinct_ids)
     return users
+
+
+def report(state: AmplitudeState, records: Sequence[StepRecord]) -> dict[str, Any]:
+    """The report's ``events``, ``persons`` and ``usage``; the events flow out in the steps."""
+    return report_parts(
+        state,
+        (
+            (index, record.event)
+            for index, record in enumerate(records)
+            if isinstance(record.event, AmplitudeEvent)
+        ),
+    )
 
 
 def report_parts(
@@ -93,4 +106,32 @@ def report_parts(
             "events": sum(month["events"] for month in months.values()),
             "months": months,
         },
+    }
+
+
+def person_label(state: AmplitudeState, event: AmplitudeEvent) -> str:
+    """The replay table's person column: the merged user's user id, else its first device."""
+    root = state.root(event.amplitude_id)
+    if root in state.carriers:
+        return state.carriers[root]
+    return min(state.seen.get(root, frozenset({"-"})))
+
+
+def describe(state: AmplitudeState) -> list[str]:
+    """The end of the replay table: merged users, and MTUs and events per month."""
+    users = merged_users(state)
+    lines = [f"merged users ({len(users)})"]
+    for user in users:
+        kind = "identified" if user.is_identified else "anonymous"
+        lines.append(f"  {', '.join(user.distinct_ids)}  ({kind})")
+    for month, counts in monthly(state).items():
+        lines.append(f"{month}: {counts['mtu']} MTUs, {counts['events']} events")
+    return lines
+
+
+def summary(state: AmplitudeState) -> dict[str, int]:
+    users = merged_users(state)
+    return {
+        "persons": len(users),
+        "identified_persons": sum(1 for user in users if user.is_identified),
     }

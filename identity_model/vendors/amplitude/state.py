@@ -14,6 +14,7 @@ from datetime import datetime
 from immutables import Map
 
 from identity_model.events import BillingKind
+from identity_model.operations import Config
 from identity_model.vendors.amplitude.ids import DEFAULT_MIN_ID_LENGTH
 
 VENDOR_NAME = "amplitude"
@@ -22,9 +23,10 @@ VENDOR_NAME = "amplitude"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AmplitudeConfig:
+class AmplitudeConfig(Config):
     """The config line ``{"vendor": "amplitude", "min_id_length": 5}``."""
 
+    vendor: str = VENDOR_NAME
     min_id_length: int = DEFAULT_MIN_ID_LENGTH
 
 
