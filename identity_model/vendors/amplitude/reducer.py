@@ -43,9 +43,9 @@ from identity_model.vendors.amplitude.state import (
 from identity_model.vendors.amplitude.usage import Clock, clock_for, is_billable
 
 IDENTIFY_EVENT = "$identify"
-SDK_RULE: AmplitudeRule = (
-    "AMP-02"  # setUserId sends nothing; identify/setGroup send $identify; reset
-)
+# The Browser SDK: setUserId sends nothing, identify and setGroup send $identify, reset starts
+# a new device id.
+SDK_RULE: AmplitudeRule = "AMP-02"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,6 +183,8 @@ SdkCall = Capture | Identify | Reset | Group | SetPersonProperties
 
 
 def _client(state: AmplitudeState, op: SdkCall) -> AmplitudeDecision:
+    """One Browser SDK call on ``op.device``: the call, then the event it sends (if any)
+    through ingestion. A device is remembered from its first applied call (format §1)."""
     stored = state.devices.get(op.device)
     device = stored
     if device is None:
