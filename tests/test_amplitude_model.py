@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from identity_model.errors import Code, IdentityError
 from identity_model.operations import Alias, Capture, Identify, Ingest, Operation, Reset
@@ -217,3 +219,42 @@ def test_a_starter_breach_is_a_flag_never_money() -> None:
     assert bill.over_free_limit
     assert bill.invoice.total == Decimal("0.00")
     assert bill.invoice.as_json()["model"] is None
+
+
+# --- pricing laws ------------------------------------------------------------------------------
+
+MTUS = st.integers(0, 400_000)
+EVENTS = st.integers(0, 500_000_000)
+PRICES = st.decimals(min_value=0, max_value=1, places=4)
+BOUGHT = st.integers(1, 300_000)
+
+
+@given(MTUS, EVENTS)
+def test_starter_never_charges_and_flags_exactly_the_breach(mtu: int, events: int) -> None:
+    bill = price_month(mtu, events, load_book())
+    assert bill.invoice.total == 0
+    assert bill.over_free_limit is (bill.total_mtu > 10_000)
+    # whole thousands over the 10M guardrail
+    assert bill.synthetic_mtu == max(0, events - 10_000_000) // 1000
+
+
+@given(MTUS, EVENTS, PRICES, BOUGHT, st.integers(0, 5_000), st.integers(0, 5_000_000))
+def test_plus_is_monotone_and_never_flagged(
+    mtu: int, events: int, unit: Decimal, bought: int, more_mtu: int, more_events: int
+) -> None:
+    book = load_book()
+    bill = price_month(mtu, events, book, Plan.PLUS, unit_price=unit, purchased_mtus=bought)
+    more = price_month(
+        mtu + more_mtu,
+        events + more_events,
+        book,
+        Plan.PLUS,
+        unit_price=unit,
+        purchased_mtus=bought,
+    )
+    assert more.invoice.total >= bill.invoice.total
+    assert not bill.over_free_limit
+    assert bill.invoice.total == sum(line.amount for line in bill.invoice.lines)
+    # a portion of 1,000 events over the guardrail is one more MTU
+    over = max(0, events - bought * 1000)
+    assert bill.synthetic_mtu * 1000 >= over > (bill.synthetic_mtu - 1) * 1000
