@@ -14,13 +14,20 @@ from identity_model.errors import Code, IdentityError
 from identity_model.operations import Alias, Capture, Identify, Ingest, Operation, Reset
 from identity_model.outcome import Status
 from identity_model.vendors.amplitude import (
+    PROFILE,
     AmplitudeState,
     decide,
     empty_state,
     evolve,
     parse_config,
 )
-from identity_model.vendors.amplitude.pricing import Plan, load_book, price_month, synthetic_mtus
+from identity_model.vendors.amplitude.pricing import (
+    Plan,
+    load_book,
+    price_month,
+    price_months,
+    synthetic_mtus,
+)
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -258,3 +265,21 @@ def test_plus_is_monotone_and_never_flagged(
     # a portion of 1,000 events over the guardrail is one more MTU
     over = max(0, events - bought * 1000)
     assert bill.synthetic_mtu * 1000 >= over > (bill.synthetic_mtu - 1) * 1000
+
+
+def test_every_month_is_priced_from_the_profiles_usage() -> None:
+    state = empty_state()
+    for n, (device, user) in enumerate([("dev-A", None), ("dev-B", "user-b")]):
+        state = evolve(state, decide(state, event(device, user, n)))
+    late = Ingest(
+        distinct_id=None,
+        event="e",
+        properties={"$device_id": "dev-C"},
+        timestamp=START + timedelta(days=40),
+    )
+    state = evolve(state, decide(state, late))
+    bills = price_months(PROFILE.usage(state), load_book())
+    assert {month: bill.unique_mtu for month, bill in bills.items()} == {
+        "2026-01": 2,
+        "2026-02": 1,
+    }

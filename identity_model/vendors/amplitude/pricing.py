@@ -139,6 +139,29 @@ def price_month(
     )
 
 
+def price_months(
+    usage: Mapping[str, Mapping[str, int]],
+    book: AmplitudeBook,
+    plan: Plan = Plan.STARTER,
+    *,
+    unit_price: Decimal | None = None,
+    purchased_mtus: int | None = None,
+) -> dict[str, AmplitudeBill]:
+    """A bill per month of the profile's usage (``{"YYYY-MM": {"mtu": n, "events": m}}``);
+    months are priced independently."""
+    return {
+        month: price_month(
+            meters["mtu"],
+            meters["events"],
+            book,
+            plan,
+            unit_price=unit_price,
+            purchased_mtus=purchased_mtus,
+        )
+        for month, meters in usage.items()
+    }
+
+
 def _plus_inputs(
     terms: PlanTerms, unit_price: Decimal | None, purchased_mtus: int | None
 ) -> tuple[int, Decimal]:
