@@ -311,39 +311,38 @@ def _person_event(
     if source is not None:
         rules += ("SV-08",)
     if source is not None and source != distinct_id:
-        change = _merge(view, op, source, distinct_id)
-        change = replace(change, rules=rules + change.rules)
+        merge = _merge(view, op, source, distinct_id)
+        rules += merge.rules
+        codes, key, person, changed = merge.codes, merge.key, merge.person, merge.changed
+        owners, redirect = merge.owners, merge.redirect
     else:
         if op.event == IDENTIFY:
             rules += ("SV-10",)  # nothing to merge: a plain person event
         key = view.graph.key_of(distinct_id)
-        change = _PersonChange(
-            rules=rules, key=key, person=None if key is None else view.graph.person(key)
-        )
-    if change.key is None or change.person is None:
+        person = None if key is None else view.graph.person(key)
+        codes, changed, owners, redirect = (), False, (), None
+    if key is None or person is None:
         key = view.graph.next_key
         person = Person(
             properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
         )
-        return replace(
-            change,
-            key=key,
-            person=person,
-            changed=True,
-            owners=(*change.owners, (distinct_id, key)),
-        ), group
-    if updates.is_empty:
-        return change, group
-    # SV-19: updates apply in processing order (timestamps do not reorder them).
-    properties = apply_updates(change.person.properties, updates)
-    if properties is change.person.properties:
-        return replace(change, rules=(*change.rules, "SV-18")), group
-    return replace(
-        change,
-        rules=(*change.rules, "SV-18"),
-        person=replace(change.person, properties=properties),
-        changed=True,
-    ), group
+        changed, owners = True, (*owners, (distinct_id, key))
+    elif not updates.is_empty:
+        rules += ("SV-18",)
+        # SV-19: updates apply in processing order (timestamps do not reorder them).
+        properties = apply_updates(person.properties, updates)
+        if properties is not person.properties:
+            person, changed = replace(person, properties=properties), True
+    change = _PersonChange(
+        rules=rules,
+        codes=codes,
+        key=key,
+        person=person,
+        changed=changed,
+        owners=owners,
+        redirect=redirect,
+    )
+    return change, group
 
 
 def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupProperties] | None:
