@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from identity_model.vendors.amplitude.pricing import Plan, load_book, price_month
+from identity_model.billing.amplitude import Plan, price_month
+from identity_model.io.books import load_amplitude_book as load_book
 from tests.rule_examples import Example
 
 

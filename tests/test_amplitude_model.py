@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from identity_model.billing.amplitude import Plan, price_month, price_months, synthetic_mtus
 from identity_model.errors import Code, IdentityError
+from identity_model.io.books import load_amplitude_book as load_book
 from identity_model.operations import Alias, Capture, Identify, Ingest, Operation, Reset
 from identity_model.outcome import Status
 from identity_model.vendors.amplitude import (
@@ -20,13 +22,6 @@ from identity_model.vendors.amplitude import (
     empty_state,
     evolve,
     parse_config,
-)
-from identity_model.vendors.amplitude.pricing import (
-    Plan,
-    load_book,
-    price_month,
-    price_months,
-    synthetic_mtus,
 )
 
 START = datetime(2026, 1, 1, tzinfo=UTC)

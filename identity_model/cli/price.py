@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from identity_model.billing.amplitude import AmplitudeBill, Plan, price_month
 from identity_model.billing.pricing import Invoice, InvoiceModel, plain_amount, price, usage_of
 from identity_model.cli.runner import EXIT_OK, book, dump, money
-from identity_model.vendors.amplitude.pricing import AmplitudeBill, Plan, load_book, price_month
+from identity_model.io.books import load_amplitude_book
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -54,7 +55,7 @@ def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
     bill = price_month(
         args.mtu,
         args.events,
-        load_book(),
+        load_amplitude_book(),
         Plan(args.plan),
         unit_price=args.unit_price,
         purchased_mtus=args.purchased_mtus,

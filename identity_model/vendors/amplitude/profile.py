@@ -23,7 +23,7 @@ from identity_model.vendors.amplitude.usage import meters
 
 
 class Amplitude(ProfileBase[AmplitudeState, Facts]):
-    """MTU billing is priced by ``vendors.amplitude.pricing`` (its book is not PostHog's
+    """MTU billing is priced by ``billing.amplitude`` (its book is not PostHog's
     kind), so the replay table shows no cost."""
 
     name = VENDOR_NAME

@@ -1,5 +1,6 @@
 """What a month costs on Amplitude: the dated book ``amplitude-2026`` (Starter and Plus), synthetic
-MTUs, and a pure function into the shared ``Invoice`` (PRV-07, PRV-08, AMP-14).
+MTUs, and a pure function into the shared ``Invoice`` (PRV-07, PRV-08, AMP-14). The book is
+read by ``identity_model.io.books.load_amplitude_book``.
 
 Money is ``Decimal``; each line is rounded to cents half up and the total is the sum of the
 rounded lines (PR-05). A free plan's breach is a flag (``over_free_limit``), never money
@@ -9,13 +10,11 @@ purchased MTUs (D-PRV-3); the book ships none.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from importlib import resources
 from typing import Any, assert_never
 
 from identity_model.billing.pricing import Invoice, InvoiceLine, Tier, graduated
@@ -179,64 +178,68 @@ def _plus_inputs(
     return purchased_mtus, unit_price
 
 
-# --- loading the book --------------------------------------------------------------------------
+# --- reading the book ------------------------------------------------------------------------
 
 
-def _fail(message: str) -> IdentityError:
-    return IdentityError(Code.INVALID_PRICE_BOOK, f"{BOOK}: {message}")
+def _fail(origin: str, message: str) -> IdentityError:
+    return IdentityError(Code.INVALID_PRICE_BOOK, f"{origin}: {message}")
 
 
-def _decimal(value: object) -> Decimal | None:
+def _decimal(value: object, origin: str) -> Decimal | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _fail("prices are decimal strings (never JSON numbers)")
+        raise _fail(origin, "prices are decimal strings (never JSON numbers)")
     try:
         return Decimal(value)
     except InvalidOperation:
-        raise _fail(f"{value!r} is not a decimal") from None
+        raise _fail(origin, f"{value!r} is not a decimal") from None
 
 
-def _count(value: object) -> int | None:
+def _count(value: object, origin: str) -> int | None:
     if value is None:
         return None
     if type(value) is not int or value <= 0:
-        raise _fail(f"{value!r} is not a whole number > 0")
+        raise _fail(origin, f"{value!r} is not a whole number > 0")
     return value
 
 
-def _terms(plan: Plan, raw: Any) -> PlanTerms:
+def _terms(plan: Plan, raw: Any, origin: str) -> PlanTerms:
     if not isinstance(raw, dict):
-        raise _fail(f"plan {plan.value} is an object")
+        raise _fail(origin, f"plan {plan.value} is an object")
     try:
-        events_per_mtu = _count(raw["events_per_mtu"])
-        assert events_per_mtu is not None
+        events_per_mtu = _count(raw["events_per_mtu"], origin)
+        if events_per_mtu is None:
+            raise _fail(origin, f"plan {plan.value}: events_per_mtu is required")
         return PlanTerms(
             plan=plan,
             as_of=date.fromisoformat(raw["as_of"]),
-            included_mtus=_count(raw["included_mtus"]),
+            included_mtus=_count(raw["included_mtus"], origin),
             events_per_mtu=events_per_mtu,
             synthetic_rounding=Rounding(raw["synthetic_rounding"]),
-            unit_price=_decimal(raw["unit_price"]),
-            overage_multiplier=_decimal(raw["overage_multiplier"]),
-            max_mtus=_count(raw["max_mtus"]),
+            unit_price=_decimal(raw["unit_price"], origin),
+            overage_multiplier=_decimal(raw["overage_multiplier"], origin),
+            max_mtus=_count(raw["max_mtus"], origin),
             sources=tuple(str(source) for source in raw["sources"]),
         )
-    except (KeyError, ValueError, AssertionError) as error:
-        raise _fail(f"plan {plan.value}: {error!r}") from None
+    except (KeyError, TypeError, ValueError) as error:
+        raise _fail(origin, f"plan {plan.value}: {error!r}") from None
 
 
-def load_book() -> AmplitudeBook:
-    """The shipped book ``amplitude-2026``."""
-    entry = resources.files("identity_model.billing") / "price_books" / f"{BOOK}.json"
-    data = json.loads(entry.read_text(encoding="utf-8"))
+def parse_book(data: Any, origin: str = BOOK) -> AmplitudeBook:
+    """The Amplitude book from its JSON object; ``invalid_price_book`` says what is wrong."""
+    if not isinstance(data, dict):
+        raise _fail(origin, "a price book is a JSON object")
     plans = data.get("plans")
     if not isinstance(plans, dict) or set(plans) != {plan.value for plan in Plan}:
-        raise _fail("plans are starter and plus")
-    return AmplitudeBook(
-        name=str(data["name"]),
-        currency=str(data["currency"]),
-        description=str(data.get("description", "")),
-        checked=date.fromisoformat(data["checked"]),
-        plans={plan: _terms(plan, plans[plan.value]) for plan in Plan},
-    )
+        raise _fail(origin, "plans are starter and plus")
+    try:
+        return AmplitudeBook(
+            name=str(data["name"]),
+            currency=str(data["currency"]),
+            description=str(data.get("description", "")),
+            checked=date.fromisoformat(data["checked"]),
+            plans={plan: _terms(plan, plans[plan.value], origin) for plan in Plan},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise _fail(origin, repr(error)) from None
