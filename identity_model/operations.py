@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar, TypeAlias
+from functools import cache
+from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
 from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
@@ -35,7 +36,8 @@ def _freeze_fields(instance: object, *names: str) -> None:
             object.__setattr__(instance, name, freeze(value))
 
 
-def keys_of(cls: type[Any]) -> frozenset[str]:
+@cache
+def keys_of(cls: Any) -> frozenset[str]:
     """The keys a script line of the operation ``cls`` may carry: ``op`` and its fields."""
     return frozenset({"op", *(item.name for item in fields(cls))})
 
@@ -265,16 +267,34 @@ NEUTRAL_OPERATIONS: Mapping[str, type[NeutralOperation]] = {
         CreatePersonProfile,
     )
 }
-_NEUTRAL_KEYS = {name: keys_of(cls) for name, cls in NEUTRAL_OPERATIONS.items()}
+
+
+class _Readable(Protocol):
+    """An operation class that reads itself from a script line."""
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Self: ...
+
+
+_Op = TypeVar("_Op", bound=_Readable)
+
+
+def read_one_of(
+    operations: Mapping[str, type[_Op]], fields: Fields, *, missing: str | None = None
+) -> _Op:
+    """The operation of ``operations`` named by ``fields.op``, read from its script line: keys
+    checked first, then the timestamp (``missing``: why it may not be omitted), then the rest.
+    """
+    cls = operations.get(fields.op)
+    if cls is None:
+        raise fields.unknown_op(operations)
+    fields.check_keys(keys_of(cls))
+    return cls.read(fields, fields.timestamp(missing=missing))
 
 
 def read_neutral(fields: Fields) -> NeutralOperation:
-    """A vendor-neutral operation from its script line (keys checked before anything else)."""
-    cls = NEUTRAL_OPERATIONS.get(fields.op)
-    if cls is None:
-        raise fields.unknown_op(NEUTRAL_OPERATIONS)
-    fields.check_keys(_NEUTRAL_KEYS[fields.op])
-    return cls.read(fields, fields.timestamp())
+    """A vendor-neutral operation from its script line."""
+    return read_one_of(NEUTRAL_OPERATIONS, fields)
 
 
 def op_name(op: Operation) -> str:

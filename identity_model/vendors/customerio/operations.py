@@ -13,7 +13,7 @@ from typing import ClassVar, TypeAlias
 
 from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, JsonObject, freeze_object
-from identity_model.operations import VendorOperation, keys_of
+from identity_model.operations import VendorOperation, read_one_of
 
 NEEDS_TIME = "every Customer.io operation needs an explicit 'timestamp'"
 
@@ -90,13 +90,8 @@ CustomerioOperation: TypeAlias = Track | CioIdentify | Advance
 OPERATIONS: Mapping[str, type[CustomerioOperation]] = {
     cls.OP: cls for cls in (Track, CioIdentify, Advance)
 }
-_KEYS = {name: keys_of(cls) for name, cls in OPERATIONS.items()}
 
 
 def read_operation(fields: Fields) -> CustomerioOperation:
     """A Customer.io operation from its script line; any other op name is unknown."""
-    cls = OPERATIONS.get(fields.op)
-    if cls is None:
-        raise fields.unknown_op(OPERATIONS)
-    fields.check_keys(_KEYS[fields.op])
-    return cls.read(fields, fields.timestamp(missing=NEEDS_TIME))
+    return read_one_of(OPERATIONS, fields, missing=NEEDS_TIME)
