@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from identity_model.billing.amplitude import Plan, price_month
+from identity_model.billing.amplitude import AmplitudePlan, price_month
 from identity_model.io.books import load_amplitude_book as load_book
 from tests.rule_examples import Example
 
@@ -16,7 +16,7 @@ def check_amplitude_price(example: Example) -> None:
         data["usage"]["mtu"],
         data["usage"]["events"],
         load_book(),
-        Plan(data["plan"]),
+        AmplitudePlan(data["plan"]),
         unit_price=None if unit_price is None else Decimal(unit_price),
         purchased_mtus=data.get("purchased_mtus"),
     )

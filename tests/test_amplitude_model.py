@@ -10,7 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from identity_model.billing.amplitude import Plan, price_month, price_months, synthetic_mtus
+from identity_model.billing.amplitude import (
+    AmplitudePlan,
+    price_month,
+    price_months,
+    synthetic_mtus,
+)
 from identity_model.errors import Code, IdentityError
 from identity_model.io.books import load_amplitude_book as load_book
 from identity_model.operations import Alias, Capture, Identify, Ingest, Operation, Reset
@@ -197,7 +202,7 @@ def test_config() -> None:
 
 def test_synthetic_mtus_at_the_boundary() -> None:
     book = load_book()
-    starter, plus = book.plans[Plan.STARTER], book.plans[Plan.PLUS]
+    starter, plus = book.plans[AmplitudePlan.STARTER], book.plans[AmplitudePlan.PLUS]
     assert synthetic_mtus(10_000_000, 10_000, starter) == 0
     assert synthetic_mtus(10_000_999, 10_000, starter) == 0
     assert synthetic_mtus(10_001_000, 10_000, starter) == 1
@@ -209,11 +214,11 @@ def test_plus_needs_the_customers_price() -> None:
     book = load_book()
     for kwargs in ({}, {"unit_price": Decimal("0.05")}, {"purchased_mtus": 1000}):
         with pytest.raises(IdentityError):
-            price_month(10, 10, book, Plan.PLUS, **kwargs)
+            price_month(10, 10, book, AmplitudePlan.PLUS, **kwargs)
     with pytest.raises(IdentityError):
-        price_month(10, 10, book, Plan.PLUS, unit_price=Decimal(1), purchased_mtus=300_001)
+        price_month(10, 10, book, AmplitudePlan.PLUS, unit_price=Decimal(1), purchased_mtus=300_001)
     with pytest.raises(IdentityError):
-        price_month(10, 10, book, Plan.STARTER, unit_price=Decimal(1))
+        price_month(10, 10, book, AmplitudePlan.STARTER, unit_price=Decimal(1))
 
 
 def test_a_starter_breach_is_a_flag_never_money() -> None:
@@ -245,12 +250,14 @@ def test_plus_is_monotone_and_never_flagged(
     mtu: int, events: int, unit: Decimal, bought: int, more_mtu: int, more_events: int
 ) -> None:
     book = load_book()
-    bill = price_month(mtu, events, book, Plan.PLUS, unit_price=unit, purchased_mtus=bought)
+    bill = price_month(
+        mtu, events, book, AmplitudePlan.PLUS, unit_price=unit, purchased_mtus=bought
+    )
     more = price_month(
         mtu + more_mtu,
         events + more_events,
         book,
-        Plan.PLUS,
+        AmplitudePlan.PLUS,
         unit_price=unit,
         purchased_mtus=bought,
     )

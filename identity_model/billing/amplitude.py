@@ -23,7 +23,7 @@ from identity_model.errors import Code, IdentityError
 BOOK = "amplitude-2026"
 
 
-class Plan(StrEnum):
+class AmplitudePlan(StrEnum):
     STARTER = "starter"
     PLUS = "plus"
 
@@ -37,7 +37,7 @@ class Rounding(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanTerms:
-    plan: Plan
+    plan: AmplitudePlan
     as_of: date
     included_mtus: int | None  # Starter: the free MTUs; Plus: what the customer bought
     events_per_mtu: int
@@ -54,7 +54,7 @@ class AmplitudeBook:
     currency: str
     description: str
     checked: date
-    plans: Mapping[Plan, PlanTerms]
+    plans: Mapping[AmplitudePlan, PlanTerms]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +62,7 @@ class AmplitudeBill:
     """One month's invoice, its MTUs and the free plan's breach flag."""
 
     invoice: Invoice
-    plan: Plan
+    plan: AmplitudePlan
     unique_mtu: int
     synthetic_mtu: int
     over_free_limit: bool
@@ -89,7 +89,7 @@ def price_month(
     mtu: int,
     events: int,
     book: AmplitudeBook,
-    plan: Plan = Plan.STARTER,
+    plan: AmplitudePlan = AmplitudePlan.STARTER,
     *,
     unit_price: Decimal | None = None,
     purchased_mtus: int | None = None,
@@ -100,7 +100,7 @@ def price_month(
     terms = book.plans[plan]
     lines: tuple[InvoiceLine, ...]
     match plan:
-        case Plan.STARTER:
+        case AmplitudePlan.STARTER:
             if unit_price is not None or purchased_mtus is not None:
                 raise IdentityError(
                     Code.INVALID_OPERATION, "Starter takes no unit price or purchased MTUs"
@@ -111,7 +111,7 @@ def price_month(
             total = mtu + synthetic
             lines = (graduated("MTUs", (Tier(up_to=None, unit_price=terms.unit_price),), total),)
             over = total > terms.included_mtus
-        case Plan.PLUS:
+        case AmplitudePlan.PLUS:
             bought, price = _plus_inputs(terms, unit_price, purchased_mtus)
             assert terms.overage_multiplier is not None
             # PRV-08: the purchased MTUs at the customer's price, the rest at 1.2 times it.
@@ -141,7 +141,7 @@ def price_month(
 def price_months(
     usage: Mapping[str, Mapping[str, int]],
     book: AmplitudeBook,
-    plan: Plan = Plan.STARTER,
+    plan: AmplitudePlan = AmplitudePlan.STARTER,
     *,
     unit_price: Decimal | None = None,
     purchased_mtus: int | None = None,
@@ -204,7 +204,7 @@ def _count(value: object, origin: str) -> int | None:
     return value
 
 
-def _terms(plan: Plan, raw: Any, origin: str) -> PlanTerms:
+def _terms(plan: AmplitudePlan, raw: Any, origin: str) -> PlanTerms:
     if not isinstance(raw, dict):
         raise _fail(origin, f"plan {plan.value} is an object")
     try:
@@ -231,7 +231,7 @@ def parse_book(data: Any, origin: str = BOOK) -> AmplitudeBook:
     if not isinstance(data, dict):
         raise _fail(origin, "a price book is a JSON object")
     plans = data.get("plans")
-    if not isinstance(plans, dict) or set(plans) != {plan.value for plan in Plan}:
+    if not isinstance(plans, dict) or set(plans) != {plan.value for plan in AmplitudePlan}:
         raise _fail(origin, "plans are starter and plus")
     try:
         return AmplitudeBook(
@@ -239,7 +239,7 @@ def parse_book(data: Any, origin: str = BOOK) -> AmplitudeBook:
             currency=str(data["currency"]),
             description=str(data.get("description", "")),
             checked=date.fromisoformat(data["checked"]),
-            plans={plan: _terms(plan, plans[plan.value], origin) for plan in Plan},
+            plans={plan: _terms(plan, plans[plan.value], origin) for plan in AmplitudePlan},
         )
     except (KeyError, TypeError, ValueError) as error:
         raise _fail(origin, repr(error)) from None

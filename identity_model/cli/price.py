@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from identity_model.billing.amplitude import AmplitudeBill, Plan, price_month
+from identity_model.billing.amplitude import AmplitudeBill, AmplitudePlan, price_month
 from identity_model.billing.pricing import Invoice, InvoiceModel, plain_amount, price, usage_of
 from identity_model.cli.runner import EXIT_OK, book, dump, money
 from identity_model.io.books import load_amplitude_book
@@ -56,7 +56,7 @@ def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
         args.mtu,
         args.events,
         load_amplitude_book(),
-        Plan(args.plan),
+        AmplitudePlan(args.plan),
         unit_price=args.unit_price,
         purchased_mtus=args.purchased_mtus,
     )
