@@ -31,6 +31,9 @@ class InvoiceModel(StrEnum):
 
     BASE_PLUS_ADDON = "base_plus_addon"  # PR-02, the default
     DOCS_SPLIT = "docs_split"  # PR-03
+    # --- MTU plans (issue #14): a plan fee plus MTUs on graduated tiers, priced per vendor ---
+    MTU_PLAN = "mtu_plan"
+    # --- end MTU plans ---
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,6 +200,12 @@ def price(
                 graduated("Events", book.base, anonymous),
                 graduated("Person profiles", book.identified, identified),
             )
+        # --- MTU plans (issue #14) ---
+        case InvoiceModel.MTU_PLAN:
+            raise IdentityError(
+                Code.INVALID_OPERATION, "an MTU plan prices MTUs, not events (see the vendor)"
+            )
+        # --- end MTU plans ---
         case _:
             assert_never(model)
     return Invoice(book=book.name, model=model, currency=book.currency, lines=lines)

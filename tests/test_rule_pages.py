@@ -24,6 +24,8 @@ DIGEST_IDS = (
     + [f"PR-{n:02d}" for n in range(1, 8)]
     + [f"EL-{n:02d}" for n in range(1, 5)]
     + [f"CIO-{n:02d}" for n in range(1, 15)]
+    + [f"SEG-{n:02d}" for n in range(1, 16)]
+    + ["PRV-05", "PRV-06"]  # Segment (issue #14)
 )
 
 
