@@ -31,9 +31,6 @@ class InvoiceModel(StrEnum):
 
     BASE_PLUS_ADDON = "base_plus_addon"  # PR-02, the default
     DOCS_SPLIT = "docs_split"  # PR-03
-    # --- MTU plans (issue #14): a plan fee plus MTUs on graduated tiers, priced per vendor ---
-    MTU_PLAN = "mtu_plan"
-    # --- end MTU plans ---
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,7 +103,7 @@ class InvoiceLine:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Invoice:
     book: str
-    model: InvoiceModel
+    model: InvoiceModel | str  # a PostHog reading, or another vendor's plan (issue #14)
     currency: str
     lines: tuple[InvoiceLine, ...]
 
@@ -124,7 +121,7 @@ class Invoice:
         return {
             "total": str(self.total),
             "currency": self.currency,
-            "model": self.model.value,
+            "model": str(self.model),
             "book": self.book,
             "lines": [
                 {"name": line.name, "quantity": line.quantity, "amount": str(line.amount)}
@@ -200,12 +197,6 @@ def price(
                 graduated("Events", book.base, anonymous),
                 graduated("Person profiles", book.identified, identified),
             )
-        # --- MTU plans (issue #14) ---
-        case InvoiceModel.MTU_PLAN:
-            raise IdentityError(
-                Code.INVALID_OPERATION, "an MTU plan prices MTUs, not events (see the vendor)"
-            )
-        # --- end MTU plans ---
         case _:
             assert_never(model)
     return Invoice(book=book.name, model=model, currency=book.currency, lines=lines)

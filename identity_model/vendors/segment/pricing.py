@@ -23,7 +23,6 @@ from identity_model.pricing import (
     CENT,
     Invoice,
     InvoiceLine,
-    InvoiceModel,
     Tier,
     TierCharge,
     graduated,
@@ -150,9 +149,7 @@ def price_month(mtus: int, book: SegmentBook, plan: str = "team") -> MonthBill:
         )
     # PRV-06: Team is $120 a month including 10,000 MTUs, then the book's graduated tiers.
     lines = (_fee_line(chosen), graduated("MTUs", chosen.tiers, mtus))
-    invoice = Invoice(
-        book=book.name, model=InvoiceModel.MTU_PLAN, currency=book.currency, lines=lines
-    )
+    invoice = Invoice(book=book.name, model=plan, currency=book.currency, lines=lines)
     flags: tuple[str, ...] = ()
     if chosen.free_limit is not None and mtus > chosen.free_limit:
         # PRV-05: Free allows 1,000 MTUs; a breach is flagged, never charged (D-PRV-4).
