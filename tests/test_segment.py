@@ -22,8 +22,8 @@ from identity_model.operations import (
 )
 from identity_model.outcome import Status, Step
 from identity_model.vendors.segment.calls import CallType, SegmentCall
-from identity_model.vendors.segment.config import IdType, Window, parse_unify
-from identity_model.vendors.segment.reducer import SegmentConfig, SegmentState, decide, evolve
+from identity_model.vendors.segment.config import IdType, SegmentConfig, Window, parse_unify
+from identity_model.vendors.segment.reducer import SegmentState, decide, evolve
 from identity_model.vendors.segment.report import report_parts
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -15,6 +15,7 @@ from typing import Any
 from immutables import Map
 
 from identity_model.errors import Code, IdentityError
+from identity_model.operations import Config
 
 VENDOR = "segment"
 
@@ -184,3 +185,21 @@ def parse_unify(raw: Any, *, line: int | None = None) -> UnifySettings | None:
         priority=_priority(raw.get("priority", []), line),
         blocked=_blocked(raw.get("blocked_values", []), line),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SegmentConfig(Config):
+    """The config line: ``unify`` is ``None`` for Connections only (``"unify": false``)."""
+
+    vendor: str = VENDOR
+    unify: UnifySettings | None = DEFAULT_UNIFY
+
+
+def parse_config(raw: Mapping[str, Any]) -> SegmentConfig:
+    """The config line's body (without ``vendor``): only ``unify`` is known."""
+    unknown = sorted(set(raw) - {"vendor", "unify"})
+    if unknown:
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"config: unknown key(s) {', '.join(map(repr, unknown))}"
+        )
+    return SegmentConfig(unify=parse_unify(raw.get("unify", {})))

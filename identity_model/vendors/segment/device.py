@@ -13,8 +13,9 @@ from datetime import datetime
 
 from immutables import Map
 
-from identity_model.ids import js_string
 from identity_model.jsontypes import Json, JsonObject
+from identity_model.rules import RuleId
+from identity_model.vendors.posthog.ids import js_string
 from identity_model.vendors.segment.calls import CallType, SegmentCall
 
 
@@ -79,7 +80,7 @@ def traits_of(set_once: JsonObject | None, set_: JsonObject | None) -> dict[str,
 
 
 def identify(
-    device: SegmentDevice, wanted: str | None, given: Mapping[str, Json], rules: list[str]
+    device: SegmentDevice, wanted: str | None, given: Mapping[str, Json], rules: list[RuleId]
 ) -> SegmentDevice:
     """``User.identify(id, traits)``: ``wanted`` is the resolved id (``None``: the stored one)."""
     current = device.user_id

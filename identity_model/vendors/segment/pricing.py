@@ -8,18 +8,15 @@ rounded lines (PR-05). A Free month over its limit costs nothing and is flagged
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 from immutables import Map
 
-from identity_model.errors import Code, IdentityError
-from identity_model.pricing import (
+from identity_model.billing.pricing import (
     CENT,
     Invoice,
     InvoiceLine,
@@ -27,9 +24,11 @@ from identity_model.pricing import (
     TierCharge,
     graduated,
 )
-from identity_model.pricing import (
+from identity_model.billing.pricing import (
     _tiers as parse_tiers,
 )
+from identity_model.errors import Code, IdentityError
+from identity_model.io.books import shipped_book_data
 
 BOOK = "segment-team-3p-lago"
 OVER_FREE_LIMIT = "over_free_limit"
@@ -121,8 +120,7 @@ def parse_book(data: Any, origin: str) -> SegmentBook:
 
 def load_book(name: str = BOOK) -> SegmentBook:
     """The shipped Segment book."""
-    entry = resources.files("identity_model") / "price_books" / f"{name}.json"
-    return parse_book(json.loads(entry.read_text(encoding="utf-8")), name)
+    return parse_book(shipped_book_data(name), name)
 
 
 def _fee_line(plan: Plan) -> InvoiceLine:

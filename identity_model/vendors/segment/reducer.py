@@ -25,9 +25,10 @@ from identity_model.operations import (
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.rules import RuleId
 from identity_model.vendors.segment import device as sdk
 from identity_model.vendors.segment.calls import CallType, SegmentCall
-from identity_model.vendors.segment.config import DEFAULT_UNIFY, VENDOR, UnifySettings
+from identity_model.vendors.segment.config import SegmentConfig
 from identity_model.vendors.segment.device import SegmentDevice, new_device
 from identity_model.vendors.segment.meter import MonthMeter, count_call
 from identity_model.vendors.segment.unify import (
@@ -45,14 +46,6 @@ INGESTED_CALLS: Mapping[str, CallType] = {
     "$create_alias": CallType.ALIAS,
     "$groupidentify": CallType.GROUP,
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SegmentConfig:
-    """The config line: ``unify`` is ``None`` for Connections only (``"unify": false``)."""
-
-    vendor: str = VENDOR
-    unify: UnifySettings | None = DEFAULT_UNIFY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,7 +105,7 @@ def _client(
             f"not {op.anonymous_id!r}"
         )
         return rejected(Code.INVALID_OPERATION, message), None
-    rules: list[str] = []
+    rules: list[RuleId] = []
     call: SegmentCall | None
     match op:
         case Capture():
@@ -172,7 +165,10 @@ def _ingest(state: SegmentState, op: Ingest) -> Decided:
 
 
 def _send(
-    state: SegmentState, device: SegmentDevice | None, call: SegmentCall | None, rules: list[str]
+    state: SegmentState,
+    device: SegmentDevice | None,
+    call: SegmentCall | None,
+    rules: list[RuleId],
 ) -> Decided:
     codes: list[Code] = []
     resolution: Resolution | None = None
