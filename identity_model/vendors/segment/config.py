@@ -98,6 +98,14 @@ class UnifySettings:
     def rank(self, kind: IdType) -> int:
         return self.priority.index(kind)
 
+    def __str__(self) -> str:
+        limits = ", ".join(
+            f"{kind.value} {self.limits[kind].count} {self.limits[kind].window.value}"
+            for kind in self.priority
+        )
+        blocked = len(self.blocked.exact) + len(self.blocked.patterns)
+        return f"limits {limits} (priority order), {blocked} blocked values"
+
 
 DEFAULT_UNIFY = UnifySettings()
 

@@ -97,7 +97,10 @@ def identify(
     return replace(device, traits=traits)
 
 
-def reset(device: SegmentDevice, new_anonymous_id: str | None) -> SegmentDevice:
+def reset(
+    device: SegmentDevice, new_anonymous_id: str | None, rules: list[RuleId]
+) -> SegmentDevice:
     """``analytics.reset()``: no call; the next one carries a fresh anonymousId."""
     # SEG-02: userId, anonymousId, traits (and the group) are cleared.
+    rules.append("SEG-02")
     return replace(device.regenerated(new_anonymous_id), user_id=None, traits=Map())

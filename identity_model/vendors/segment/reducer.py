@@ -33,10 +33,10 @@ from identity_model.vendors.segment.device import SegmentDevice, new_device
 from identity_model.vendors.segment.meter import MonthMeter, count_call
 from identity_model.vendors.segment.unify import (
     NO_PROFILES,
+    Found,
     Profiles,
     Resolution,
     absorb,
-    identifiers_of,
     resolve,
 )
 
@@ -125,7 +125,7 @@ def _client(
         case Group():
             call = device.call(CallType.GROUP, op.timestamp)
         case Reset():
-            device, call = sdk.reset(device, op.new_anonymous_id), None
+            device, call = sdk.reset(device, op.new_anonymous_id, rules), None
         case CreatePersonProfile():
             return _unsupported(op), None
         case _:
@@ -170,18 +170,18 @@ def _send(
     call: SegmentCall | None,
     rules: list[RuleId],
 ) -> Decided:
-    codes: list[Code] = []
+    found = Found()
+    for rule in rules:
+        found.note(None, rule)
     resolution: Resolution | None = None
     unify = state.config.unify
-    # SEG-04: Connections keep no graph (unify false), and an alias call does not reach Unify.
     if call is not None and unify is not None and call.type is not CallType.ALIAS:
-        identifiers, blocked = identifiers_of(call, unify)
-        if blocked:
-            codes.append(Code.IDENTIFIER_BLOCKED)
-        resolution, more = resolve(state.profiles, unify, identifiers, call.timestamp)
-        codes.extend(more)
+        resolution = resolve(state.profiles, unify, call, found)
         call = replace(call, profile=None if resolution is None else resolution.target)
-    step = Step(status=Status.APPLIED, codes=tuple(codes), rules=tuple(rules))
+    elif call is not None:
+        # SEG-04: Connections keep no graph (unify false), and an alias call does not reach Unify.
+        found.note(None, "SEG-04")
+    step = Step(status=Status.APPLIED, codes=tuple(found.codes), rules=tuple(found.rules))
     return step, SegmentFacts(device=device, call=call, resolution=resolution)
 
 

@@ -15,6 +15,7 @@ from typing import TypeAlias
 from immutables import Map
 
 from identity_model.errors import Code
+from identity_model.rules import RuleId, SegmentRule
 from identity_model.vendors.segment.calls import SegmentCall
 from identity_model.vendors.segment.config import IdType, UnifySettings
 
@@ -23,6 +24,7 @@ Identifier: TypeAlias = tuple[IdType, str]
 # SEG-10: at most 100 merges and 1,000 identity mappings per profile.
 MAX_MERGES = 100
 MAX_MAPPINGS = 1000
+CAP_RULE: SegmentRule = "SEG-10"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,10 +76,25 @@ class Resolution:
     timestamp: datetime
 
 
-def identifiers_of(call: SegmentCall, settings: UnifySettings) -> tuple[list[Identifier], bool]:
-    """The call's identifiers in priority order (highest first), and whether any was blocked."""
-    found: list[Identifier] = []
-    blocked = False
+class Found:
+    """The codes and rules of one resolution, each once, in the order they happened."""
+
+    __slots__ = ("codes", "rules")
+
+    def __init__(self) -> None:
+        self.codes: list[Code] = []
+        self.rules: list[RuleId] = []
+
+    def note(self, code: Code | None, rule: RuleId) -> None:
+        if code is not None and code not in self.codes:
+            self.codes.append(code)
+        if rule not in self.rules:
+            self.rules.append(rule)
+
+
+def identifiers_of(call: SegmentCall, settings: UnifySettings, found: Found) -> list[Identifier]:
+    """The call's identifiers in priority order (highest first), blocked values left out."""
+    identifiers: list[Identifier] = []
     # SEG-06: userId, email (identify traits) and anonymousId; other identifiers not modelled.
     for kind, value in (
         (IdType.USER_ID, call.user_id),
@@ -88,22 +105,25 @@ def identifiers_of(call: SegmentCall, settings: UnifySettings) -> tuple[list[Ide
             continue
         if settings.blocked.blocks(value):
             # SEG-09: a blocked value is not promoted; the call itself is kept.
-            blocked = True
+            found.note(Code.IDENTIFIER_BLOCKED, "SEG-09")
             continue
-        found.append((kind, value))
-    found.sort(key=lambda identifier: settings.rank(identifier[0]))
-    return found, blocked
+        identifiers.append((kind, value))
+    identifiers.sort(key=lambda identifier: settings.rank(identifier[0]))
+    return identifiers
 
 
 def _in_window(added: datetime, when: datetime, days: int | None) -> bool:
     return days is None or when - added < timedelta(days=days)
 
 
+# SEG-07: at most N values of a type within the type's window (D-SEG-1).
+LIMIT_RULE: SegmentRule = "SEG-07"
+
+
 def _over_a_limit(
     settings: UnifySettings, profiles: Sequence[Profile], new: Sequence[Identifier], when: datetime
 ) -> bool:
     """Whether the profiles' identifiers plus ``new`` break a type's limit within its window."""
-    # SEG-07: at most N values of a type within the type's window (D-SEG-1).
     counts = {kind: 0 for kind in IdType}
     for profile in profiles:
         for (kind, _), added in profile.identifiers.items():
@@ -115,44 +135,45 @@ def _over_a_limit(
 
 
 def resolve(
-    profiles: Profiles, settings: UnifySettings, candidates: list[Identifier], when: datetime
-) -> tuple[Resolution | None, list[Code]]:
-    """Flat matching of ``candidates`` (priority order): the resolution and the codes."""
-    codes: list[Code] = []
+    profiles: Profiles, settings: UnifySettings, call: SegmentCall, found: Found
+) -> Resolution | None:
+    """Flat matching of the call's identifiers: where it goes (``None``: no profile); its codes
+    and rules go to ``found``."""
+    candidates = identifiers_of(call, settings, found)
+    when = call.timestamp
 
-    def note(code: Code) -> None:
-        if code not in codes:  # each code once per step, however often it happened
-            codes.append(code)
-
-    def demote(code: Code) -> None:
+    def demote(code: Code, rule: RuleId) -> None:
+        found.note(code, rule)
         # SEG-08: drop the event's lowest-priority identifier and match again (D-SEG-2).
-        note(code)
+        found.note(None, "SEG-08")
         candidates.pop()
 
     while candidates:
         # SEG-05: no profile -> create one; one -> add to it; several -> merge them.
+        found.note(None, "SEG-05")
         keys = sorted({profiles.owner[i] for i in candidates if i in profiles.owner})
         if not keys:
             resolution = Resolution(
                 target=profiles.next_key, create=True, added=tuple(candidates), timestamp=when
             )
-            return resolution, codes
+            return resolution
         matched = [profiles.live[key] for key in keys]
         merges = sum(profile.merges for profile in matched) + len(matched) - 1
         new = [i for i in candidates if i not in profiles.owner]
         if merges > MAX_MERGES:
-            demote(Code.MERGE_LIMIT_REACHED)
+            demote(Code.MERGE_LIMIT_REACHED, CAP_RULE)
             continue
         if _over_a_limit(settings, matched, new, when):
-            demote(Code.IDENTIFIER_LIMIT_EXCEEDED)
+            demote(Code.IDENTIFIER_LIMIT_EXCEEDED, LIMIT_RULE)
             continue
         held = sum(len(profile.identifiers) for profile in matched)
         if len(matched) > 1 and held + len(new) > MAX_MAPPINGS:
-            demote(Code.MAPPING_LIMIT_REACHED)  # D-SEG-3: a merge past the cap is refused
+            # D-SEG-3: a merge past the mapping cap is refused like a limit.
+            demote(Code.MAPPING_LIMIT_REACHED, CAP_RULE)
             continue
         room = MAX_MAPPINGS - held
         if len(new) > room:
-            note(Code.MAPPING_LIMIT_REACHED)  # the cap stops adding identifiers
+            found.note(Code.MAPPING_LIMIT_REACHED, CAP_RULE)  # the cap stops adding identifiers
             new = new[:room]
         resolution = Resolution(
             target=keys[0],
@@ -162,8 +183,8 @@ def resolve(
             merges=merges,
             timestamp=when,
         )
-        return resolution, codes
-    return None, codes
+        return resolution
+    return None
 
 
 def absorb(profiles: Profiles, resolution: Resolution) -> Profiles:
