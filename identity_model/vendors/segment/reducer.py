@@ -140,7 +140,8 @@ def _ingest(state: SegmentState, op: Ingest) -> Decided:
     if (op.distinct_id is not None and user_id is None) or (
         raw_anonymous is not None and anonymous_id is None
     ):
-        return rejected(Code.INVALID_DISTINCT_ID, "userId and anonymousId are strings"), None
+        message = "a userId or anonymousId must be a string or a number"
+        return rejected(Code.INVALID_DISTINCT_ID, message), None
     if not user_id and not anonymous_id:
         return rejected(Code.MISSING_DISTINCT_ID, "neither a userId nor an anonymousId"), None
     kind = INGESTED_CALLS.get(op.event, CallType.TRACK)
