@@ -8,10 +8,11 @@ decision)`` applies the facts and returns the next state. ``apply(world, op)`` i
 then, only when applied, ``evolve``: a rejected or ignored operation returns the very same
 state object, because nothing else is possible.
 
-Vendors register themselves with ``register_vendor(profile)``; the built-in ones are
-registered by ``identity_model.vendors``; others by naming their module in the environment
-variable ``IDENTITY_MODEL_VENDORS`` (comma-separated) or by an entry point in the group
-``identity_model.vendors`` (see docs/architecture.md).
+Vendors register themselves with ``register_vendor(profile)`` when their module is imported:
+the built-in ones when ``identity_model`` is (its ``__init__`` imports ``identity_model.vendors``);
+others when ``vendor_named`` first meets an unknown name and imports the modules named in the
+environment variable ``IDENTITY_MODEL_VENDORS`` (comma-separated) and the entry points of the
+group ``identity_model.vendors`` (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -252,12 +253,12 @@ def register_vendor(profile: VendorProfile[S, F]) -> VendorProfile[S, F]:
 
 def _load_plugins() -> None:
     """Import the modules named by ``IDENTITY_MODEL_VENDORS`` and the ``identity_model.vendors``
-    entry points, once; importing a module registers its vendors."""
+    entry points, once; importing a module registers its vendors. (The built-in vendors are
+    registered by ``identity_model/__init__.py``, before any of this runs.)"""
     global _plugins_loaded  # noqa: PLW0603 (the registry is process-wide by design)
     if _plugins_loaded:
         return
     _plugins_loaded = True
-    importlib.import_module("identity_model.vendors")  # the built-in vendors
     for module in filter(None, os.environ.get(PLUGINS_ENV, "").split(",")):
         importlib.import_module(module.strip())
     for entry in entry_points(group=ENTRY_POINT_GROUP):

@@ -107,4 +107,7 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (tmp_path / "rules" / "server" / "index.html").is_file()
+    # Every rule is an anchor on its page: the address `identity-model explain` prints.
+    for rule in rules().values():
+        built = tmp_path / "rules" / rule.page.removesuffix(".md") / "index.html"
+        assert f'id="{rule.id.lower()}"' in built.read_text(encoding="utf-8"), rule.id

@@ -173,3 +173,29 @@ def test_replay_usage_and_the_invoice_count_the_same_events(script: list[dict[st
 
 def test_the_typed_rule_ids_are_the_rule_pages_headings() -> None:
     assert rule_ids() == set(rules())
+
+
+# --- per-vendor config ----------------------------------------------------------------------
+
+
+def test_a_config_key_of_another_vendor_is_refused_by_the_model_and_the_oracle() -> None:
+    from spec_tests import oracle  # noqa: PLC0415 (the oracle, for this one comparison)
+
+    script = [
+        {"config": {"vendor": "customerio", "person_profiles": "always"}},
+        {"op": "advance", "timestamp": "2026-01-01T00:00:00Z"},
+    ]
+    result = run_objects(script)
+    report = build_report(result.records, result.world)
+    # The rejected config line leaves the default vendor (PostHog), which has no `advance`.
+    assert [step["outcome"] for step in report["steps"]] == ["rejected", "rejected"]
+    assert report == oracle.run(script)
+
+
+def test_the_merge_table_has_a_row_for_every_situation() -> None:
+    from identity_model.vendors.posthog.ingestion import MERGE_TABLE  # noqa: PLC0415
+
+    situations = {known for known, _ in MERGE_TABLE}
+    assert set(MERGE_TABLE) == {(known, d) for known in situations for d in (False, True)}
+    assert len(situations) == 5
+    assert {row.rule for row in MERGE_TABLE.values()} == {f"SV-{n}" for n in range(11, 17)}

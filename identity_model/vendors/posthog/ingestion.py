@@ -75,19 +75,22 @@ class _Row:
     code: Code | None = None
 
 
+_NEITHER, _ONE, _SAME = _Known.NEITHER, _Known.ONE, _Known.SAME_PERSON
+_ANON, _IDENT = _Known.TWO_PERSONS_SOURCE_ANONYMOUS, _Known.TWO_PERSONS_SOURCE_IDENTIFIED
+_CREATE, _ATTACH = _MergeAction.CREATE, _MergeAction.ATTACH
+_IDENTIFY, _MERGE = _MergeAction.IDENTIFY, _MergeAction.MERGE
 # (who has a person, is the event $merge_dangerously) -> what happens, and which rule says so.
 MERGE_TABLE: Mapping[tuple[_Known, bool], _Row] = {
-    **{(_Known.NEITHER, d): _Row(_MergeAction.CREATE, "SV-11") for d in (False, True)},
-    **{(_Known.ONE, d): _Row(_MergeAction.ATTACH, "SV-12") for d in (False, True)},
-    **{(_Known.SAME_PERSON, d): _Row(_MergeAction.IDENTIFY, "SV-13") for d in (False, True)},
-    (_Known.TWO_PERSONS_SOURCE_ANONYMOUS, False): _Row(_MergeAction.MERGE, "SV-14"),
-    (_Known.TWO_PERSONS_SOURCE_IDENTIFIED, False): _Row(
-        _MergeAction.IDENTIFY, "SV-15", Code.CANNOT_MERGE_ALREADY_IDENTIFIED
-    ),
-    **{
-        (known, True): _Row(_MergeAction.MERGE, "SV-16")
-        for known in (_Known.TWO_PERSONS_SOURCE_ANONYMOUS, _Known.TWO_PERSONS_SOURCE_IDENTIFIED)
-    },
+    (_NEITHER, False): _Row(_CREATE, "SV-11"),
+    (_NEITHER, True): _Row(_CREATE, "SV-11"),
+    (_ONE, False): _Row(_ATTACH, "SV-12"),
+    (_ONE, True): _Row(_ATTACH, "SV-12"),
+    (_SAME, False): _Row(_IDENTIFY, "SV-13"),
+    (_SAME, True): _Row(_IDENTIFY, "SV-13"),
+    (_ANON, False): _Row(_MERGE, "SV-14"),
+    (_IDENT, False): _Row(_IDENTIFY, "SV-15", Code.CANNOT_MERGE_ALREADY_IDENTIFIED),
+    (_ANON, True): _Row(_MERGE, "SV-16"),
+    (_IDENT, True): _Row(_MERGE, "SV-16"),
 }
 
 
