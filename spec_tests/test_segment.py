@@ -91,3 +91,15 @@ def test_mapping_cap_matches_oracle(identity_impl: Adapter) -> None:
         assert len(held["distinct_ids"]) <= 1000
 
     run()
+
+
+def test_mtus_do_not_depend_on_unify(identity_impl: Adapter) -> None:
+    """SEG-13: MTUs and API calls are counted from the calls before Unify, so no identity
+    resolution setting (not even turning Unify off) changes the usage."""
+
+    @given(segment_scripts())
+    def run(script: list[dict[str, Any]]) -> None:
+        connections_only = [{"config": {"vendor": "segment", "unify": False}}, *script[1:]]
+        assert identity_impl(script)["usage"] == identity_impl(connections_only)["usage"]
+
+    run()
