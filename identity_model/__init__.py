@@ -3,7 +3,7 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io). Pricing and eligibility are separate pure functions
+built-in ones (PostHog, Customer.io, Segment). Pricing and eligibility are separate pure functions
 over a world or plain usage.
 """
 
@@ -75,6 +75,20 @@ from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMod
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
 from identity_model.vendors.posthog.persons import Person, PersonGraph
 from identity_model.vendors.posthog.state import PostHogState
+
+# --- Segment (issue #14) ---
+from identity_model.vendors.segment.calls import SegmentCall
+from identity_model.vendors.segment.config import SegmentConfig, UnifySettings
+from identity_model.vendors.segment.pricing import (
+    SegmentBill,
+    SegmentBook,
+    load_segment_book,
+    price_segment_month,
+    price_segment_months,
+)
+from identity_model.vendors.segment.reducer import SegmentState
+
+# --- end Segment ---
 from identity_model.world import World, empty_world
 
 EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
@@ -131,6 +145,11 @@ __all__ = [
     "ScriptOp",
     "ScriptReader",
     "ScriptRun",
+    "SegmentBill",
+    "SegmentBook",
+    "SegmentCall",
+    "SegmentConfig",
+    "SegmentState",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -138,6 +157,7 @@ __all__ = [
     "StepRecord",
     "Tier",
     "Track",
+    "UnifySettings",
     "Usage",
     "UserState",
     "Vendor",
@@ -153,11 +173,14 @@ __all__ = [
     "is_distinct_id_illegal",
     "lifecycle_events",
     "load_price_book",
+    "load_segment_book",
     "monthly_usage",
     "parse_price_book",
     "parse_timestamp",
     "price",
     "price_months",
+    "price_segment_month",
+    "price_segment_months",
     "register_vendor",
     "replay",
     "rules",

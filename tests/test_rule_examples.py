@@ -68,10 +68,13 @@ def test_price_example(example: Example) -> None:
 
 # --- Segment (issue #14) ---
 def _check_segment_price(example: Example) -> None:
-    from identity_model.vendors.segment.pricing import load_book, price_month  # noqa: PLC0415
+    from identity_model.vendors.segment.pricing import (  # noqa: PLC0415
+        load_segment_book,
+        price_segment_month,
+    )
 
     data, expect = example.data, example.data["expect"]
-    bill = price_month(data["usage"]["mtu"], load_book(), data["plan"])
+    bill = price_segment_month(data["usage"]["mtu"], load_segment_book(), data["plan"])
     assert bill.invoice.total == Decimal(expect["total"]), example.origin
     if "flags" in expect:
         assert list(bill.flags) == expect["flags"], example.origin

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from identity_model import load_segment_book, price_segment_months, run_objects, vendor_named
 from identity_model.errors import Code, IdentityError
 from identity_model.operations import (
     Alias,
@@ -352,3 +354,47 @@ def test_decide_reads_only() -> None:
     decide(before, track("u2", "a1", 1))
     assert run.state == before
     assert run.report()["persons"][0]["distinct_ids"] == ["a1", "u1"]
+
+
+# --- PRV-05/06 over a replayed script ---------------------------------------------------------
+
+
+def test_a_replayed_script_is_billed_month_by_month() -> None:
+    script = [
+        {"config": {"vendor": "segment"}},
+        {"op": "capture", "event": "Viewed", "timestamp": "2026-01-31T23:59:59Z"},
+        {"op": "identify", "distinct_id": "u1", "timestamp": "2026-02-01T00:00:00Z"},
+        {"op": "capture", "event": "Viewed", "device": "phone"},
+    ]
+    world = run_objects(script).world
+    usage = vendor_named("segment").usage(world.state)
+    # January: default-anon-0 alone; February: u1 (default-anon-0 associated) + phone-anon-0.
+    assert {month: meters["mtu"] for month, meters in usage.items()} == {
+        "2026-01": 1,
+        "2026-02": 2,
+    }
+    book = load_segment_book()
+    team = price_segment_months(usage, book, "team")
+    assert {month: bill.invoice.total for month, bill in team.items()} == {
+        "2026-01": Decimal("120.00"),
+        "2026-02": Decimal("120.00"),
+    }
+    free = price_segment_months({"2026-03": {"mtu": 1001}}, book, "free")
+    assert free["2026-03"].invoice.total == Decimal("0.00")
+    assert free["2026-03"].flags == ("over_free_limit",)
+
+
+def test_the_book_names_its_sources_and_the_third_party_schedule() -> None:
+    book = load_segment_book()
+    assert book.name == "segment-team-3p-lago"
+    assert any("billing.md" in source for source in book.sources)
+    assert any("Lago" in source for source in book.sources)
+    team = book.plans["team"]
+    assert team.fee == Decimal("120")
+    assert [(tier.up_to, tier.unit_price) for tier in team.tiers] == [
+        (10000, Decimal("0")),
+        (25000, Decimal("0.012")),
+        (100000, Decimal("0.011")),
+        (None, Decimal("0.010")),
+    ]
+    assert book.plans["free"].free_limit == 1000

@@ -8,7 +8,6 @@ rounded lines (PR-05). A Free month over its limit costs nothing and is flagged
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +28,7 @@ from identity_model.billing.pricing import (
 )
 from identity_model.errors import Code, IdentityError
 from identity_model.io.books import shipped_book_data
+from identity_model.vendor import MonthlyUsage
 
 BOOK = "segment-team-3p-lago"
 OVER_FREE_LIMIT = "over_free_limit"
@@ -55,7 +55,7 @@ class SegmentBook:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MonthBill:
+class SegmentBill:
     """One month's invoice and its flags (``over_free_limit``: never money)."""
 
     invoice: Invoice
@@ -118,7 +118,7 @@ def parse_book(data: Any, origin: str) -> SegmentBook:
     )
 
 
-def load_book(name: str = BOOK) -> SegmentBook:
+def load_segment_book(name: str = BOOK) -> SegmentBook:
     """The shipped Segment book."""
     return parse_book(shipped_book_data(name), name)
 
@@ -136,7 +136,7 @@ def _fee_line(plan: Plan) -> InvoiceLine:
     return InvoiceLine(name=charge.line, quantity=1, exact=plan.fee, amount=amount, tiers=(charge,))
 
 
-def price_month(mtus: int, book: SegmentBook, plan: str = "team") -> MonthBill:
+def price_segment_month(mtus: int, book: SegmentBook, plan: str = "team") -> SegmentBill:
     """One month's bill for ``mtus`` MTUs on ``plan`` (each month walks the tiers from zero)."""
     if mtus < 0:
         raise IdentityError(Code.INVALID_OPERATION, "MTUs are a whole number >= 0")
@@ -152,11 +152,14 @@ def price_month(mtus: int, book: SegmentBook, plan: str = "team") -> MonthBill:
     if chosen.free_limit is not None and mtus > chosen.free_limit:
         # PRV-05: Free allows 1,000 MTUs; a breach is flagged, never charged (D-PRV-4).
         flags = (OVER_FREE_LIMIT,)
-    return MonthBill(invoice=invoice, flags=flags)
+    return SegmentBill(invoice=invoice, flags=flags)
 
 
-def price_months(
-    mtus_by_month: Mapping[str, int], book: SegmentBook, plan: str = "team"
-) -> dict[str, MonthBill]:
-    """A bill per month; months are priced independently."""
-    return {month: price_month(mtus, book, plan) for month, mtus in mtus_by_month.items()}
+def price_segment_months(
+    usage: MonthlyUsage, book: SegmentBook, plan: str = "team"
+) -> dict[str, SegmentBill]:
+    """A bill per month of a Segment usage (``SegmentProfile.usage``: month -> meters, ``mtu``
+    among them); months are priced independently."""
+    return {
+        month: price_segment_month(meters["mtu"], book, plan) for month, meters in usage.items()
+    }
