@@ -3,8 +3,8 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io, Amplitude). Pricing and eligibility are separate pure functions
-over a world or plain usage.
+built-in ones (PostHog, Customer.io, Amplitude, Segment). Pricing and eligibility are
+separate pure functions over a world or plain usage.
 """
 
 from identity_model import vendors as _vendors  # registers the built-in vendors
@@ -88,6 +88,20 @@ from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMod
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
 from identity_model.vendors.posthog.persons import Person, PersonGraph
 from identity_model.vendors.posthog.state import PostHogState
+
+# --- Segment (issue #14) ---
+from identity_model.vendors.segment.calls import SegmentCall
+from identity_model.vendors.segment.config import SegmentConfig, UnifySettings
+from identity_model.vendors.segment.pricing import (
+    SegmentBill,
+    SegmentBook,
+    load_segment_book,
+    price_segment_month,
+    price_segment_months,
+)
+from identity_model.vendors.segment.reducer import SegmentState
+
+# --- end Segment ---
 from identity_model.world import World, empty_world
 
 EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
@@ -151,6 +165,11 @@ __all__ = [
     "ScriptOp",
     "ScriptReader",
     "ScriptRun",
+    "SegmentBill",
+    "SegmentBook",
+    "SegmentCall",
+    "SegmentConfig",
+    "SegmentState",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -158,6 +177,7 @@ __all__ = [
     "StepRecord",
     "Tier",
     "Track",
+    "UnifySettings",
     "Usage",
     "UserState",
     "Vendor",
@@ -174,6 +194,7 @@ __all__ = [
     "lifecycle_events",
     "load_amplitude_book",
     "load_price_book",
+    "load_segment_book",
     "merged_users",
     "monthly_usage",
     "parse_price_book",
@@ -181,6 +202,8 @@ __all__ = [
     "price",
     "price_month",
     "price_months",
+    "price_segment_month",
+    "price_segment_months",
     "register_vendor",
     "replay",
     "rules",
