@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices, js_number
 from spec_tests.oracle_customerio import CustomerioSession
+
+# --- Segment (issue #14) ---
+from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
+
+# --- end Segment ---
 
 # ---------------------------------------------------------------- constants from the digest
 
@@ -358,6 +365,16 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
     body = obj.get("config")
     if set(obj) != {"config"} or not isinstance(body, dict):
         raise BadOp("config")
+    # --- Segment (issue #14) ---
+    if body.get("vendor") == "segment":
+        if set(body) - {"vendor", "unify"}:
+            raise BadOp("config keys")
+        try:
+            read_unify(body.get("unify", {}))
+        except BadConfig:
+            raise BadOp("unify") from None
+        return {"vendor": "segment"}
+    # --- end Segment ---
     if set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"}:
         raise BadOp("config keys")
     config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
@@ -425,19 +442,44 @@ class Session:
         self.world: Oracle | None = None
         self.devices: Devices | None = None
         self.customerio: CustomerioSession | None = None
+        # Vendors whose oracle runs whole scripts only (Amplitude, Segment): re-run the prefix.
+        self.whole: Callable[[list[Any]], dict[str, Any]] | None = None
+        self.script: list[Any] = []
 
     def step(self, obj: Any) -> dict[str, Any] | None:
         """One script line; ``None`` for a config line (which makes no step)."""
         self.line += 1
         line = self.line
+        self.script.append(obj)
         if self.customerio is not None:
             return self.customerio.step(line, obj)
+        if self.whole is not None:
+            steps: list[dict[str, Any]] = self.whole(self.script)["steps"]
+            return steps[-1] if steps and steps[-1]["line"] == line else None
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
+            # --- vendor dispatch: Amplitude (issue #14) ---
+            body = obj.get("config")
+            if (
+                set(obj) == {"config"}
+                and isinstance(body, dict)
+                and body.get("vendor") == "amplitude"
+            ):
+                min_length = read_amplitude_config(body)
+                if min_length is not None:
+                    self.whole = lambda script: run_amplitude(
+                        script, min_length, parse_time, check_shape
+                    )
+                    return None
+            # --- end Amplitude ---
             try:
                 self.config = read_config(obj)
                 if self.config["vendor"] == "customerio":
                     self.customerio = self.customerio_class(parse_time)
+                # --- Segment (issue #14) ---
+                if self.config["vendor"] == "segment":
+                    self.whole = lambda script: run_segment(script, parse_time, check_shape, BadOp)
+                # --- end Segment ---
                 return None
             except BadOp:
                 pass
@@ -477,6 +519,8 @@ class Session:
     def report(self) -> dict[str, Any]:
         if self.customerio is not None:
             return self.customerio.report()
+        if self.whole is not None:
+            return self.whole(self.script)
         world, _ = self._world()
         return world.report([dict(step) for step in self.steps])
 
