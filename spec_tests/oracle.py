@@ -10,6 +10,7 @@ baseline of the benchmark. Written from the rule digest alone; it never imports
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -115,6 +116,8 @@ def js_string(value: Any) -> str:
 
 
 def js_truthy(value: Any) -> bool:
+    if isinstance(value, float) and math.isnan(value):
+        return False
     return value not in (None, False, "", 0) or value is True
 
 

@@ -152,11 +152,12 @@ def _js_number(value: float) -> str:
 
 
 def js_truthy(value: Json) -> bool:
-    """JavaScript truthiness: ``""``, ``0``, ``false``, ``null`` are false; ``[]``, ``{}`` true."""
+    """JavaScript truthiness: ``""``, ``0``, ``NaN``, ``false``, ``null`` are false; ``[]``,
+    ``{}`` true."""
     if value is None or value is False:
         return False
     if isinstance(value, str):
         return value != ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return value != 0
+        return value != 0 and not math.isnan(value)
     return True
