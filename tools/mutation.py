@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +21,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
+STRING = re.compile(r"""(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.json")
 KILLED = {"killed", "timeout"}
 
@@ -47,6 +49,32 @@ def statuses() -> dict[str, str]:
     return found
 
 
+def changed_lines(diff: str) -> tuple[list[str], list[str]]:
+    lines = diff.splitlines()
+    return [ln[2:] for ln in lines if ln.startswith("- ")], [
+        ln[2:] for ln in lines if ln.startswith("+ ")
+    ]
+
+
+def is_message_text(diff: str) -> bool:
+    """A mutant that only rewrites prose (a string of three or more words: a step's message, an
+    error's explanation) changes nothing the format or the API promises: equivalent by rule."""
+    before, after = changed_lines(diff)
+    if len(before) != len(after) or not before:
+        return False
+    for old, new in zip(before, after, strict=True):
+        if STRING.sub('""', old) != STRING.sub('""', new):
+            return False
+        olds = [m.group("text") for m in STRING.finditer(old)]
+        news = [m.group("text") for m in STRING.finditer(new)]
+        if len(olds) != len(news):
+            return False
+        for a, b in zip(olds, news, strict=True):
+            if a != b and len(a.split()) < 3:
+                return False
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", default="2", help="parallel test processes (default 2)")
@@ -64,17 +92,25 @@ def main() -> int:
     for name in sorted(n for n in found if n in equivalent and n not in excluded):
         print(f"note: {name} is listed as equivalent but was killed; drop it from the list")
     killed = sum(1 for status in found.values() if status in KILLED)
-    judged = len(found) - len(excluded)
-    survivors = sorted(
-        name for name, status in found.items() if status not in KILLED and name not in excluded
-    )
-    for name in survivors:
-        print(f"--- {name}: {found[name]}")
+    listed = len(excluded)
+    survivors = []
+    messages = 0
+    for name in sorted(n for n, status in found.items() if status not in KILLED):
+        if name in excluded:
+            continue
         diff = mutmut("show", name, quiet=True)
+        if is_message_text(diff):
+            messages += 1
+            excluded.add(name)
+            continue
+        survivors.append(name)
+        print(f"--- {name}: {found[name]}")
         print("\n".join(line for line in diff.splitlines() if line[:2] in ("- ", "+ ")))
+    judged = len(found) - len(excluded)
     print()
+    print(f"message text only (equivalent by rule, excluded): {messages}")
     print(f"mutants: {len(found)}  {dict(sorted(counts.items()))}")
-    print(f"equivalent (listed with a reason, excluded): {len(excluded)}")
+    print(f"equivalent (listed with a reason, excluded): {listed}")
     print(f"unexplained survivors: {len(survivors)}")
     score = 100.0 * killed / judged if judged else 100.0
     print(f"mutation score: {killed}/{judged} = {score:.1f}%")
