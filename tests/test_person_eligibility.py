@@ -1,0 +1,72 @@
+"""Person-level eligibility (EL-01, EL-02) and Customer.io's monthly usage, as functions.
+
+Expected answers from the EL table of the rule digest: person-level features need a person
+profile; event-level ones need none; lifecycle needs one of the person's identified events.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from identity_model import Feature, Usage, eligibility, monthly_usage
+from identity_model.io.report import run_objects
+
+SCRIPT = [
+    {"op": "ingest", "distinct_id": "u1", "event": "e"},
+    {"op": "capture", "event": "$pageview"},
+]
+
+
+@pytest.mark.parametrize(
+    ("distinct_id", "feature", "allowed", "reason"),
+    [
+        ("u1", Feature.COHORTS, True, ("EL-01", "allowed")),
+        ("u1", Feature.GROUP_ANALYTICS, True, ("EL-01", "allowed")),
+        ("u1", Feature.LIFECYCLE, True, ("EL-01", "allowed")),
+        ("default-anon-0", Feature.COHORTS, False, ("EL-01", "requires_person_profile")),
+        (
+            "default-anon-0",
+            Feature.GROUP_ANALYTICS,
+            False,
+            ("EL-01", "requires_group_analytics_on_identified"),
+        ),
+        ("default-anon-0", Feature.MULTI_TOUCH_ATTRIBUTION, False, ("EL-01", "last_touch_only")),
+        ("default-anon-0", Feature.LIFECYCLE, False, ("EL-01", "lifecycle_excludes_anonymous")),
+        ("default-anon-0", Feature.TRENDS, True, ("EL-01", "allowed")),
+        ("nobody", Feature.STICKINESS, True, ("EL-01", "allowed")),
+    ],
+)
+def test_person_level_answers(
+    distinct_id: str, feature: Feature, allowed: bool, reason: tuple[str, str]
+) -> None:
+    world = run_objects(SCRIPT, keep_events=True).world
+    answer = eligibility(world, distinct_id, feature)
+    assert answer.allowed is allowed
+    assert [(r.rule, r.code.value) for r in answer.reasons] == [reason]
+
+
+def test_lifecycle_needs_one_of_the_persons_identified_events() -> None:
+    """EL-02: judged from the events given; with none of the person's, lifecycle refuses."""
+    world = run_objects(SCRIPT, keep_events=True).world
+    answer = eligibility(world, "u1", Feature.LIFECYCLE, events=[])
+    assert answer.allowed is False
+    assert [(r.rule, r.code.value) for r in answer.reasons] == [
+        ("EL-02", "lifecycle_excludes_anonymous")
+    ]
+
+
+def test_customerio_usage_is_counted_per_month_by_attachment() -> None:
+    """A Customer.io track is billed identified iff attached to a person when processed."""
+    script = [
+        {"config": {"vendor": "customerio"}},
+        {"op": "track", "event": "e", "anonymous_id": "a", "timestamp": "2026-01-30T00:00:00Z"},
+        {"op": "track", "event": "e", "anonymous_id": "a", "timestamp": "2026-01-31T00:00:00Z"},
+        {"op": "identify", "user_id": "u", "timestamp": "2026-02-01T00:00:00Z"},
+        {"op": "track", "event": "e", "user_id": "u", "timestamp": "2026-02-02T00:00:00Z"},
+        {"op": "track", "event": "e", "anonymous_id": "b", "timestamp": "2026-03-01T00:00:00Z"},
+    ]
+    assert monthly_usage(run_objects(script).world) == {
+        "2026-01": Usage(anonymous_events=2, identified_events=0),
+        "2026-02": Usage(anonymous_events=0, identified_events=1),
+        "2026-03": Usage(anonymous_events=1, identified_events=0),
+    }
