@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -30,6 +31,7 @@ def mutmut(*args: str, quiet: bool = False) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "mutmut", *args],
         cwd=ROOT,
+        env={**os.environ, "HYPOTHESIS_PROFILE": "mutation"},
         capture_output=True,
         text=True,
         check=False,
