@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from identity_model import Feature, Usage, eligibility, monthly_usage
+from identity_model import Feature, Usage, eligibility, feature_matrix, monthly_usage
 from identity_model.io.report import run_objects
 
 SCRIPT = [
@@ -70,3 +70,26 @@ def test_customerio_usage_is_counted_per_month_by_attachment() -> None:
         "2026-02": Usage(anonymous_events=0, identified_events=1),
         "2026-03": Usage(anonymous_events=1, identified_events=0),
     }
+
+
+def test_the_feature_matrix_counts_stored_events_and_their_final_persons() -> None:
+    """The anonymous pageview, then identify and a click: every stored event ends on one
+    person; the dropped (personless) $identify of x is stored nowhere and counted nowhere."""
+    script = [
+        {"op": "capture", "event": "$pageview"},
+        {"op": "identify", "distinct_id": "user-1"},
+        {"op": "capture", "event": "clicked"},
+        {
+            "op": "ingest",
+            "distinct_id": "x",
+            "event": "$identify",
+            "properties": {"$process_person_profile": False},
+        },
+    ]
+    world = run_objects(script, keep_events=True).world
+    rows = {row.feature: (row.events, row.persons, row.verified) for row in feature_matrix(world)}
+    assert rows[Feature.TRENDS] == (3, 1, True)
+    assert rows[Feature.STICKINESS] == (3, 1, False)
+    assert rows[Feature.COHORTS] == (2, 1, True)
+    assert rows[Feature.LIFECYCLE] == (2, 1, True)
+    assert len(rows) == len(Feature)

@@ -22,6 +22,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
+PROSE_ARGUMENT = re.compile(r"\b(sentence|message)=[^,()]+")
 STRING = re.compile(r"""(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.json")
 KILLED = {"killed", "timeout"}
@@ -58,6 +59,13 @@ def changed_lines(diff: str) -> tuple[list[str], list[str]]:
     ]
 
 
+def _without(line: str, start: int, end: int) -> str:
+    """``line`` with the string literal at ``start:end`` (and an f prefix) replaced by None."""
+    if start and line[start - 1] == "f":
+        start -= 1
+    return line[:start] + "None" + line[end:]
+
+
 def is_message_text(diff: str) -> bool:
     """A mutant that only rewrites prose (a string of three or more words: a step's message, an
     error's explanation) changes nothing the format or the API promises: equivalent by rule."""
@@ -65,6 +73,11 @@ def is_message_text(diff: str) -> bool:
     if len(before) != len(after) or not before:
         return False
     for old, new in zip(before, after, strict=True):
+        prose = [m for m in STRING.finditer(old) if len(m.group("text").split()) >= 3]
+        if any(_without(old, m.start(), m.end()) == new for m in prose):
+            continue  # the whole sentence replaced by None
+        if PROSE_ARGUMENT.sub(r"\1=None", old) == new != old:
+            continue  # a sentence= / message= argument replaced by None
         if STRING.sub('""', old) != STRING.sub('""', new):
             return False
         olds = [m.group("text") for m in STRING.finditer(old)]
