@@ -220,3 +220,20 @@ def test_each_month_walks_the_tiers_from_zero() -> None:
     assert price(Usage(anonymous_events=3_000_000, identified_events=0), book).total == Decimal(
         "84.30"
     )
+
+
+def test_a_two_tier_book_takes_any_free_allowance() -> None:
+    """PR-04: with one open tier after the free one, any allowance fits."""
+    book = parse_price_book(BOOK, "t").with_free_events(1_000)
+    assert book.base[0] == Tier(up_to=1_000, unit_price=Decimal(0))
+    assert book.addon[1] == Tier(up_to=None, unit_price=Decimal("1.25"))
+
+
+def test_months_are_priced_in_the_model_asked_for() -> None:
+    """PR-03 per month: docs_split prices identified events at the published price."""
+    book = load_price_book()
+    months = {"2026-01": Usage(anonymous_events=0, identified_events=2_000_000)}
+    (invoice,) = price_months(months, book, InvoiceModel.DOCS_SPLIT).values()
+    assert invoice.model is InvoiceModel.DOCS_SPLIT
+    assert [line.name for line in invoice.lines] == ["Events", "Person profiles"]
+    assert invoice.total == Decimal("248.00")

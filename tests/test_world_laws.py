@@ -307,3 +307,16 @@ def test_a_tournament_builds_lookups_as_deep_as_log2_n() -> None:
     world, ops = read(tournament(4))
     world = replay([op for _, op in ops], world)
     assert max(depth_of(world, f"id{i}") for i in range(16)) == 4
+
+
+def test_person_lookups_and_merged_keys_after_a_tournament() -> None:
+    """Every id finds the one person; every merged-away key is listed under it."""
+    world, ops = read(tournament(3))
+    world = replay([op for _, op in ops], world)
+    graph = world.state.graph
+    (key,) = graph.persons
+    assert all(graph.person_of(f"id{i}") == graph.persons[key] for i in range(8))
+    assert graph.person_of("nobody") is None
+    assert world.person_of("id5") == graph.persons[key]
+    assert graph.merged_keys() == {key: sorted(k for k in graph.merged_into)}
+    assert len(graph.merged_into) == 7
