@@ -93,3 +93,8 @@ def test_the_feature_matrix_counts_stored_events_and_their_final_persons() -> No
     assert rows[Feature.COHORTS] == (2, 1, True)
     assert rows[Feature.LIFECYCLE] == (2, 1, True)
     assert len(rows) == len(Feature)
+
+
+def test_the_feature_matrix_counts_the_events_it_is_given() -> None:
+    world = run_objects(SCRIPT, keep_events=True).world
+    assert all(row.events == 0 and row.persons == 0 for row in feature_matrix(world, events=[]))
