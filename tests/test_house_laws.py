@@ -11,6 +11,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,6 +80,9 @@ def reachable(value: object, seen: set[int] | None = None) -> Iterator[object]:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for item in dataclasses.fields(value):
             yield from reachable(getattr(value, item.name), seen)
+    elif isinstance(value, msgspec.Struct):  # the hot-path values (events, persons, facts)
+        for name in value.__struct_fields__:
+            yield from reachable(getattr(value, name), seen)
     elif isinstance(value, Mapping | Map):
         for key, item in value.items():
             yield from reachable(key, seen)

@@ -18,6 +18,7 @@ from enum import Enum, auto
 from typing import Final, assert_never
 
 from immutables import Map
+from msgspec import structs
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
@@ -94,7 +95,7 @@ def decide_client(view: View, op: ClientOperation) -> Decision[Facts]:
     # A device is remembered from its first applied call (its anonymous id is fixed then, format
     # §1); a rejected or ignored call on a new device leaves it unremembered, the world unchanged.
     if next_device != device or stored is None:
-        facts = replace(facts, device=next_device)
+        facts = structs.replace(facts, device=next_device)
     return Decision(step=step, facts=facts)
 
 

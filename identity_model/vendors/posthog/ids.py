@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
@@ -62,8 +63,7 @@ def is_distinct_id_illegal(distinct_id: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CapturedId:
+class CapturedId(Struct, frozen=True, kw_only=True):
     """The distinct id capture derived from a raw event, or why it refused the event."""
 
     distinct_id: str | None

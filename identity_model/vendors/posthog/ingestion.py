@@ -9,13 +9,15 @@ event is person-processed (SV-22), the personless path (SV-23..26) or the merge 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, auto
 from typing import Final, assert_never
 
+from msgspec import Struct, structs
+
 from identity_model.errors import Code
-from identity_model.jsontypes import JsonObject
+from identity_model.jsontypes import JsonObject, kept
 from identity_model.operations import Ingest
 from identity_model.outcome import Status, Step
 from identity_model.rules import RuleId, ServerRule
@@ -94,8 +96,7 @@ MERGE_TABLE: Mapping[tuple[_Known, bool], _Row] = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _PersonChange:
+class _PersonChange(Struct, frozen=True, kw_only=True):
     """The person an event belongs to after its merge, and what the merge writes."""
 
     rules: tuple[RuleId, ...] = ()
@@ -109,7 +110,7 @@ class _PersonChange:
 
 def _identified(person: Person) -> Person:
     # SV-17: only merge outcomes call this, and nothing ever sets is_identified back to false.
-    return person if person.is_identified else replace(person, is_identified=True)
+    return person if person.is_identified else structs.replace(person, is_identified=True)
 
 
 def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
@@ -149,7 +150,7 @@ def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
             key = target_key if target_key is not None else source_key
             assert key is not None
             before = graph.person(key)
-            person = _identified(replace(before, size=before.size + 1))
+            person = _identified(structs.replace(before, size=before.size + 1))
             newcomer = source if source_key is None else target
             return _PersonChange(
                 rules=rules, key=key, person=person, changed=True, owners=((newcomer, key),)
@@ -191,18 +192,23 @@ def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
 
 def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decision[Facts]:
     """Process one raw event: the step, and what it writes (nothing when rejected/ignored)."""
+    step, facts = ingest(view, op, device)
+    return Decision(step=step, facts=facts)
+
+
+def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Facts | None]:
+    """``decide_ingest`` without the ``Decision`` around it (the batch's hot path): the facts
+    are present only when the step is applied."""
     # SV-05: the event's own distinct id is never checked against the illegal list.
     captured = capture_distinct_id(op.distinct_id, op.properties)
     distinct_id = captured.distinct_id
     if distinct_id is None:
-        return Decision(
-            step=Step(
-                status=Status.REJECTED,
-                codes=captured.codes,
-                rules=captured.rules,
-                message="no usable distinct id (root distinct_id, then properties.distinct_id)",
-            )
-        )
+        return Step(
+            status=Status.REJECTED,
+            codes=captured.codes,
+            rules=captured.rules,
+            message="no usable distinct id (root distinct_id, then properties.distinct_id)",
+        ), None
     processing, flag_codes = _processes_person(op.properties)
     rules: tuple[RuleId, ...] = (*captured.rules, "SV-22")
     codes = captured.codes + flag_codes
@@ -215,19 +221,19 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
         # A personless merge/group event is dropped: not stored, not billed.
         rules += (DROP_RULE,)
         dropped = _event(op, None, distinct_id, PersonMode.DROPPED, rules, device)
-        return Decision(
-            step=Step(
-                status=Status.IGNORED,
-                codes=(*codes, Code.PERSON_PROCESSING_DISABLED),
-                event=dropped,
-                rules=dropped.rules,
-                message=f"{op.event} with $process_person_profile=false is dropped",
-            )
-        )
+        return Step(
+            status=Status.IGNORED,
+            codes=(*codes, Code.PERSON_PROCESSING_DISABLED),
+            event=dropped,
+            rules=dropped.rules,
+            message=f"{op.event} with $process_person_profile=false is dropped",
+        ), None
     else:
         mode, personless_rules = _personless_event(view, op, distinct_id)
-        rules += personless_rules
-        change, group = _PersonChange(), None
+        event = _event(op, view.stored_events, distinct_id, mode, rules + personless_rules, device)
+        return Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules), Facts(
+            event=event
+        )
     event = _event(op, view.stored_events, distinct_id, mode, rules, device)
     facts = Facts(
         group=group,
@@ -238,8 +244,7 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
         else None,
         event=event,
     )
-    step = Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules)
-    return Decision(step=step, facts=facts)
+    return Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules), facts
 
 
 def _event(
@@ -335,7 +340,7 @@ def _person_event(
         # SV-19: updates apply in processing order (timestamps do not reorder them).
         properties = apply_updates(person.properties, updates)
         if properties is not person.properties:
-            person, changed = replace(person, properties=properties), True
+            person, changed = structs.replace(person, properties=properties), True
     change = _PersonChange(
         rules=rules,
         codes=codes,
@@ -359,5 +364,5 @@ def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupPr
     mutation = view.group(key).mutate()
     if isinstance(group_set, Mapping):
         for name, value in group_set.items():
-            mutation[name] = value
+            mutation[name] = kept(value)
     return key, mutation.finish()

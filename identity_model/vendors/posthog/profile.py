@@ -26,7 +26,7 @@ from identity_model.vendor import Batch, Decision, MonthlyUsage, ProfileBase
 from identity_model.vendors.posthog import report as views
 from identity_model.vendors.posthog.client import decide_client
 from identity_model.vendors.posthog.config import NAME, PostHogConfig, parse_config
-from identity_model.vendors.posthog.ingestion import decide_ingest
+from identity_model.vendors.posthog.ingestion import decide_ingest, ingest
 from identity_model.vendors.posthog.state import Facts, PostHogState, StateBuilder, View
 
 
@@ -62,10 +62,14 @@ class _Batch:
         self._builder = StateBuilder(state)
 
     def apply(self, op: Operation) -> Step:
-        decision = decide(self._builder, op)
-        if decision.facts is not None:
-            self._builder.write(decision.facts)
-        return decision.step
+        if type(op) is Ingest:  # the hot path: no Decision around the step and facts
+            step, facts = ingest(self._builder, op)
+        else:
+            decision = decide(self._builder, op)
+            step, facts = decision.step, decision.facts
+        if facts is not None:
+            self._builder.write(facts)
+        return step
 
     def finish(self) -> PostHogState:
         return self._builder.finish()

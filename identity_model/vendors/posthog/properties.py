@@ -7,11 +7,12 @@ changed paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from immutables import Map
+from msgspec import Struct
 
-from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject
+from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, kept
 
 PersonProperties = Map[str, Json]
 EMPTY_PROPERTIES: PersonProperties = Map()
@@ -19,12 +20,11 @@ EMPTY_PROPERTIES: PersonProperties = Map()
 UPDATE_KEYS = ("$set", "$set_once", "$unset")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PropertyUpdates:
+class PropertyUpdates(Struct, frozen=True, kw_only=True):
     """What one event asks of its person's properties."""
 
-    set: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
-    set_once: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
+    set: JsonObject = EMPTY_OBJECT
+    set_once: JsonObject = EMPTY_OBJECT
     unset: tuple[str, ...] = ()
 
     @property
@@ -37,6 +37,10 @@ NO_UPDATES = PropertyUpdates()
 
 def _object(value: Json) -> JsonObject:
     # Decision: `$set`/`$set_once` values that are not objects are ignored.
+    if value is None:
+        return EMPTY_OBJECT
+    if type(value) is MappingProxyType or type(value) is dict:  # before the slow ABC check
+        return value
     return value if isinstance(value, Mapping) else EMPTY_OBJECT
 
 
@@ -54,10 +58,11 @@ def updates_of(properties: JsonObject) -> PropertyUpdates:
     # SV-20: only these three keys change a person; event properties ($browser, utm_*) never do.
     if not ("$set" in properties or "$set_once" in properties or "$unset" in properties):
         return NO_UPDATES
+    unset = properties.get("$unset")
     return PropertyUpdates(
         set=_object(properties.get("$set")),
         set_once=_object(properties.get("$set_once")),
-        unset=_unset_keys(properties.get("$unset")),
+        unset=() if unset is None else _unset_keys(unset),
     )
 
 
@@ -69,11 +74,13 @@ def apply_updates(current: PersonProperties, updates: PropertyUpdates) -> Person
     if updates.is_empty:
         return current
     result = current.mutate()
+    # The values are kept: frozen here (an operation read from a script freezes only its top
+    # level, see ``jsontypes.kept``).
     for key, value in updates.set_once.items():
         if key not in current:
-            result[key] = value
+            result[key] = kept(value)
     for key, value in updates.set.items():
-        result[key] = value
+        result[key] = kept(value)
     for key in updates.unset:
         if key in current and key in result:
             del result[key]

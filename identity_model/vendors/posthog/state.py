@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from immutables import Map
+from msgspec import Struct
 
 from identity_model.events import NO_USAGE, BillingKind, Usage, month_of
 from identity_model.jsontypes import Json
@@ -30,9 +31,9 @@ GroupProperties = Map[str, Json]
 NO_GROUP: GroupProperties = Map()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Facts:
-    """What one applied operation writes, in this order."""
+class Facts(Struct, frozen=True, kw_only=True):
+    """What one applied operation writes, in this order (a frozen ``msgspec.Struct``: one is
+    made per event on the hot path)."""
 
     device: Device | None = None  # the device to remember
     group: tuple[GroupKey, GroupProperties] | None = None  # a group's new properties
