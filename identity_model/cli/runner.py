@@ -20,8 +20,8 @@ from typing import IO, Any, TextIO
 
 from identity_model.billing.pricing import PriceBook
 from identity_model.io.books import load_price_book
-from identity_model.io.report import iter_records
-from identity_model.io.script import ScriptItem, ScriptReader
+from identity_model.io.report import iter_records, record_of, record_of_step
+from identity_model.io.script import ScriptItem, ScriptOp, ScriptReader
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
@@ -124,6 +124,8 @@ class Runner:
             opened.extend(open_sessions(config))
             return opened
 
+        if on_records is None:
+            return self._count(err, open_once, on_comment)
         for records in iter_records(self.reader, self.items(err, on_comment), open_once):
             first = records[0]
             self.outcomes[first.status] += 1
@@ -132,9 +134,40 @@ class Runner:
             self.any_rejected = self.any_rejected or any(
                 record.status is Status.REJECTED for record in records
             )
-            if on_records is not None:
-                on_records(records, opened)
+            on_records(records, opened)
         return opened
+
+    def _count(
+        self,
+        err: TextIO,
+        open_once: Callable[[Config], Sequence[Session]],
+        on_comment: Callable[[str], None] | None,
+    ) -> Sequence[Session]:
+        """``run`` when nobody reads the records (summaries): the same steps and counts, but a
+        step record is made only for a rejected step (the hot path of ``--format summary``)."""
+        sessions: Sequence[Session] | None = None
+        counts = dict.fromkeys(Status, 0)
+        for item in self.items(err, on_comment):
+            if sessions is None:
+                sessions = open_once(self.config)
+            if type(item) is ScriptOp and len(sessions) == 1:
+                step = sessions[0].apply(item.op)
+                counts[step.status] += 1
+                if step.status is Status.REJECTED:
+                    self.rejected.append(record_of_step(item, step))
+                    self.any_rejected = True
+                continue
+            records = [record_of(session, item) for session in sessions]
+            counts[records[0].status] += 1
+            if records[0].status is Status.REJECTED:
+                self.rejected.append(records[0])
+            self.any_rejected = self.any_rejected or any(
+                record.status is Status.REJECTED for record in records
+            )
+        if sessions is None:
+            sessions = open_once(self.config)
+        self.outcomes.update({status: count for status, count in counts.items() if count})
+        return sessions
 
     def report_rejected(self, err: TextIO) -> None:
         for record in self.rejected:

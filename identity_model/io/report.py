@@ -15,7 +15,7 @@ from typing import Any
 from identity_model.events import Event
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.operations import Config, op_name
-from identity_model.outcome import Status, StepRecord
+from identity_model.outcome import Status, Step, StepRecord
 from identity_model.reducers import Session
 from identity_model.world import World, empty_world
 
@@ -44,16 +44,20 @@ def record_of(session: Session, item: ScriptItem) -> StepRecord:
                 message=item.message,
             )
         case ScriptOp():
-            step = session.apply(item.op)
-            return StepRecord(
-                line=item.line,
-                op=op_name(item.op),
-                status=step.status,
-                codes=step.codes,
-                event=step.event,
-                rules=step.rules,
-                message=step.message,
-            )
+            return record_of_step(item, session.apply(item.op))
+
+
+def record_of_step(item: ScriptOp, step: Step) -> StepRecord:
+    """The record of a script operation's step."""
+    return StepRecord(
+        line=item.line,
+        op=op_name(item.op),
+        status=step.status,
+        codes=step.codes,
+        event=step.event,
+        rules=step.rules,
+        message=step.message,
+    )
 
 
 def iter_records(
