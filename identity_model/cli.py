@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from identity_model.operations import PersonProfiles, Vendor
 from identity_model.outcome import Status
 from identity_model.pricing import (
     DEFAULT_BOOK,
+    MAX_EVENTS_PER_MONTH,
     Invoice,
     InvoiceModel,
     PriceBook,
@@ -587,13 +589,23 @@ def _write_invoice(out: TextIO, invoice: Invoice) -> None:
 # --- arguments -------------------------------------------------------------------------------
 
 
+_COUNT = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+")  # 5_000_000, 5,000,000
+
+
 def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
+    """A whole number of events: digits, ``_`` between digits, or ``,`` every three digits."""
+    if text.startswith("-") and _COUNT.fullmatch(text[1:].strip()):
         raise argparse.ArgumentTypeError("counts are >= 0")
+    if not _COUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number (5000000, 5_000_000 or 5,000,000)"
+        )
+    digits = text.strip().replace("_", "").replace(",", "")
+    if len(digits.lstrip("0")) > len(str(MAX_EVENTS_PER_MONTH)):
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
+    value = int(digits)
+    if value > MAX_EVENTS_PER_MONTH:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
     return value
 
 

@@ -118,7 +118,7 @@ def _personless_event(
         return PersonMode.PROPERTYLESS
     rules.append("SV-26")
     person = builder.graph.person(key)
-    if op.timestamp > person.created_at + FORCE_UPGRADE_GRACE:
+    if op.timestamp - person.created_at > FORCE_UPGRADE_GRACE:  # no overflow at year 9999
         return PersonMode.FORCE_UPGRADE
     return PersonMode.PROPERTYLESS
 

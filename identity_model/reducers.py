@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from identity_model.client import apply_client
 from identity_model.customerio import apply_customerio
-from identity_model.errors import Code
+from identity_model.errors import Code, IdentityError
 from identity_model.events import ProcessedEvent
 from identity_model.ingestion import ingest
 from identity_model.operations import (
+    OP_NAMES,
     Advance,
     Alias,
     Capture,
@@ -85,7 +86,13 @@ def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
             builder.cio, step = apply_customerio(builder.cio, op)
             return step
         case _:
-            assert_never(op)
+            if TYPE_CHECKING:
+                assert_never(op)
+            raise IdentityError(  # issue #17: a typed error for library misuse
+                Code.INVALID_OPERATION,
+                f"not an operation: {type(op).__name__} (expected one of "
+                f"{', '.join(sorted({kind.__name__ for kind in OP_NAMES}))})",
+            )
 
 
 def _wrong_vendor(builder: WorldBuilder, op: Operation) -> Step:
@@ -104,6 +111,10 @@ class Session:
     __slots__ = ("_builder", "_changed", "_world")
 
     def __init__(self, world: World = EMPTY) -> None:
+        if not isinstance(world, World):
+            raise IdentityError(
+                Code.INVALID_OPERATION, f"not a World: {type(world).__name__} (start from EMPTY)"
+            )
         self._world = world
         self._builder = WorldBuilder(world)
         self._changed = False
