@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from identity_model import (
     EMPTY,
@@ -41,9 +42,12 @@ from identity_model import (
     Vendor,
     World,
     apply,
+    build_report,
     rules,
     run_objects,
+    run_script,
 )
+from spec_tests.hostile import hostile_scripts
 
 FORMATS = ("text", "json", "summary")
 GOOD = '{"op": "capture", "event": "good"}'
@@ -812,3 +816,32 @@ def test_rules_is_a_read_only_view() -> None:
     with pytest.raises(TypeError):
         table["SV-14"] = table["SV-10"]  # type: ignore[index]
     assert rules()["SV-14"].id == "SV-14"
+
+
+# --- the fuzz test: hostile scripts through the library and the command ---------------------
+
+
+@given(hostile_scripts())
+def test_hostile_scripts_replay_to_strict_json_with_a_code_per_rejected_line(
+    lines: list[str],
+) -> None:
+    """Every line that is not blank, a comment or the config line is one step; every rejected
+    step has a code; the report is strict JSON and encodes as UTF-8 (never a wrong value)."""
+    result = run_script(lines)
+    report = build_report(result.records, result.world)
+    text = json.dumps(report, allow_nan=False, ensure_ascii=False)
+    text.encode("utf-8")  # no lone surrogate survived
+    for record in result.records:
+        if record.status.value == "rejected":
+            assert record.codes and all(isinstance(code, Code) for code in record.codes)
+    steps = [
+        number
+        for number, line in enumerate(lines, start=1)
+        if (stripped := line.strip().lstrip("\ufeff" if number == 1 else "").strip())
+        and not stripped.startswith("//")
+    ]
+    recorded = [record.line for record in result.records]
+    if steps and recorded[:1] != steps[:1]:  # only a config line on the first step's line
+        assert '"config"' in lines[steps[0] - 1]
+        steps = steps[1:]
+    assert recorded == steps
