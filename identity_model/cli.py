@@ -21,7 +21,7 @@ from typing import IO, Any, TextIO
 
 from identity_model import customerio
 from identity_model.eligibility import feature_matrix
-from identity_model.errors import IdentityError
+from identity_model.errors import Code, IdentityError
 from identity_model.jsonio import ScriptItem, ScriptReader
 from identity_model.operations import PersonProfiles, Vendor
 from identity_model.outcome import Status
@@ -41,6 +41,7 @@ from identity_model.pricing import (
 from identity_model.reducers import Session
 from identity_model.report import StepRecord, build_report, record_of
 from identity_model.ruledocs import rules
+from identity_model.terminal import is_unicode, printable, run_guarded
 from identity_model.world import World, empty_world
 
 EXIT_OK = 0
@@ -74,6 +75,8 @@ class UsageError(Exception):
 
 def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
     if path == "-":
+        if sys.stdin is None:
+            raise IdentityError(Code.IO_ERROR, "standard input is closed")
         return sys.stdin.buffer, None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
@@ -118,7 +121,8 @@ def _rich_console(err: TextIO) -> Any:
 class Replay:
     """Streams one script through a session; renderers see each step as it happens."""
 
-    def __init__(self, path: str | None, overrides: dict[str, Any]) -> None:
+    def __init__(self, path: str | None, overrides: dict[str, Any], *, report: bool = True) -> None:
+        self.report = report  # rejected lines go to stderr as they are read (#17: | head)
         self.path = path
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
@@ -149,6 +153,8 @@ class Replay:
                 self.outcomes[record.status] += 1
                 if record.status is Status.REJECTED:
                     self.rejected.append(record)
+                    if self.report:
+                        self._report_rejected(err, record)
                 if on_step is not None:
                     on_step(record)
         return self._session().world
@@ -159,10 +165,9 @@ class Replay:
             self.session = Session(empty_world(config))
         return self.session
 
-    def report_rejected(self, err: TextIO) -> None:
-        for record in self.rejected:
-            codes = ",".join(record.codes)
-            err.write(f"{self.label}:{record.line}: {codes}: {record.message}\n")
+    def _report_rejected(self, err: TextIO, record: StepRecord) -> None:
+        codes = ",".join(record.codes)
+        err.write(printable(f"{self.label}:{record.line}: {codes}: {record.message}") + "\n")
 
 
 # --- replay output ---------------------------------------------------------------------------
@@ -389,7 +394,6 @@ def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         world = replay.run(err)
         _dump(_summary(world, replay), out)
-    replay.report_rejected(err)
     return EXIT_FAILED if replay.rejected else EXIT_OK
 
 
@@ -422,7 +426,7 @@ def _write_customerio_end(out: TextIO, world: World) -> None:
 
 
 def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=False)
+    json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=not is_unicode(out))
     out.write("\n")
 
 
@@ -450,7 +454,9 @@ def cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     columns: dict[str, dict[str, Any]] = {}
     rejected = False
     for mode in PersonProfiles:
-        replay = Replay(args.file, {"person_profiles": mode})
+        replay = Replay(
+            args.file, {"person_profiles": mode}, report=mode is PersonProfiles.IDENTIFIED_ONLY
+        )
         world = replay.run(err)
         if world.config.vendor is not Vendor.POSTHOG:
             raise UsageError(f"{args.file}: compare needs a PostHog script (person_profiles modes)")
@@ -471,8 +477,6 @@ def cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for row in feature_matrix(world)
             },
         }
-        if mode is PersonProfiles.IDENTIFIED_ONLY:
-            replay.report_rejected(err)
     if args.format == "json":
         _dump(
             {
@@ -751,17 +755,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+    return run_guarded(lambda out, err: _run(args, out, err))
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         code: int = args.handler(args, out, err)
     except UsageError as error:
-        err.write(f"identity-model: {error}\n")
+        err.write(f"identity-model: {printable(str(error))}\n")
         return EXIT_USAGE
     except IdentityError as error:
-        err.write(f"identity-model: {error.code.value}: {error.message}\n")
+        err.write(f"identity-model: {error.code.value}: {printable(error.message)}\n")
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         err.write("identity-model: interrupted\n")
         return 130

@@ -12,6 +12,8 @@ import codecs
 import os
 import re
 import sys
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TextIO
 
 # C0 and C1 controls (ESC starts every ANSI sequence, CSI is one in 8 bits), DEL, the line and
@@ -66,4 +68,51 @@ def error_stream() -> TextIO:
     """Standard error, or the null device when it is closed (``2>&-``)."""
     if sys.stderr is not None:
         return sys.stderr
-    return open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the process)
+    return open(os.devnull, "w", encoding="utf-8")  # lives as long as the process
+
+
+EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process killed by SIGPIPE
+
+
+def run_guarded(command: Callable[[TextIO, TextIO], int]) -> int:
+    """Run ``command(out, err)`` on standard output and error; faults of standard output are
+    one ``io_error`` line and exit 2, never a traceback.
+
+    A reader that goes away (``| head``) is not an error: whatever stderr holds is flushed
+    and the exit status is that of a broken pipe (141). Faults of the *input* are the
+    command's to report (``IdentityError`` with code ``io_error``), where it knows the file.
+    """
+    err = error_stream()
+    out = sys.stdout
+    if out is None:
+        _say(err, "identity-model: io_error: standard output is closed")
+        return EXIT_USAGE
+    fit_stdout(out)
+    try:
+        code = command(out, err)
+        out.flush()
+    except BrokenPipeError:
+        silence(out)
+        _flush(err)
+        return EXIT_BROKEN_PIPE
+    except OSError as error:
+        silence(out)
+        _say(err, f"identity-model: io_error: cannot write standard output: {_reason(error)}")
+        return EXIT_USAGE
+    return code
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def _say(err: TextIO, line: str) -> None:
+    with suppress(OSError, ValueError):  # standard error is gone too: nothing left to tell
+        err.write(line + "\n")
+    _flush(err)
+
+
+def _flush(err: TextIO) -> None:
+    with suppress(OSError, ValueError):
+        err.flush()
