@@ -23,7 +23,9 @@ from identity_model import customerio
 from identity_model.eligibility import feature_matrix
 from identity_model.errors import Code, IdentityError
 from identity_model.jsonio import ScriptItem, ScriptReader
-from identity_model.operations import PersonProfiles, Vendor
+from identity_model.jsonlimits import TooLong, capped_lines
+from identity_model.jsontypes import Json, thaw
+from identity_model.operations import Config, PersonProfiles, Vendor
 from identity_model.outcome import Status
 from identity_model.pricing import (
     DEFAULT_BOOK,
@@ -70,6 +72,11 @@ class UsageError(Exception):
     """A problem with the command itself (exit 2)."""
 
 
+class RefusedRun(Exception):
+    """A script whose settings cannot run at all (a refused config line, a free allowance
+    the book cannot hold): ``FILE:LINE: code: message`` on stderr, nothing replayed, exit 2."""
+
+
 # --- reading scripts -------------------------------------------------------------------------
 
 
@@ -89,25 +96,24 @@ def _example_bytes() -> bytes:
     return (resources.files("identity_model") / "examples" / EXAMPLE).read_bytes()
 
 
-def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[tuple[bytes, int]]:
-    """Raw lines with the bytes read so far; a progress bar on a terminal for big inputs."""
-    source: Iterable[bytes] = (
-        handle if handle is not None else _example_bytes().splitlines(keepends=True)
+def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[bytes | TooLong]:
+    """Raw lines (a line past the cap as ``TooLong``); a progress bar on a terminal for big
+    inputs."""
+    source: Iterable[bytes | TooLong] = (
+        capped_lines(handle) if handle is not None else _example_bytes().splitlines(keepends=True)
     )
-    done = 0
     show = err.isatty() and (size is None or size >= PROGRESS_MIN_BYTES) and handle is not None
     if not show:
-        for raw in source:
-            done += len(raw)
-            yield raw, done
+        yield from source
         return
     from rich.progress import Progress  # noqa: PLC0415 (only where a terminal shows it)
 
+    done = 0
     with Progress(console=_rich_console(err), transient=True) as progress:
         task = progress.add_task("replaying", total=size)
         for count, raw in enumerate(source, start=1):
-            done += len(raw)
-            yield raw, done
+            done += raw.size if isinstance(raw, TooLong) else len(raw)
+            yield raw
             if count % 2000 == 0:
                 progress.update(task, completed=done)
 
@@ -121,8 +127,19 @@ def _rich_console(err: TextIO) -> Any:
 class Replay:
     """Streams one script through a session; renderers see each step as it happens."""
 
-    def __init__(self, path: str | None, overrides: dict[str, Any], *, report: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | None,
+        overrides: dict[str, Any],
+        *,
+        book: PriceBook | None = None,
+        report: bool = True,
+        check: Callable[[Config], None] | None = None,
+    ) -> None:
         self.report = report  # rejected lines go to stderr as they are read (#17: | head)
+        self._base_book = book
+        self.book = book  # with the config's free allowance, once the config is known
+        self._check = check
         self.path = path
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
@@ -138,17 +155,13 @@ class Replay:
     ) -> World:
         with ExitStack() as stack:
             handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
-            for number, (raw, _) in enumerate(_lines(handle, size, err), start=1):
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    item: ScriptItem | None = self.reader.bad_line(number, "not UTF-8 text")
-                else:
-                    if on_comment is not None and text.lstrip().startswith("//"):
-                        on_comment(text.strip())
-                    item = self.reader.read_line(number, text)
+            for number, raw in enumerate(self._read(handle, size, err), start=1):
+                item = self._item(number, raw, on_comment)
                 if item is None:
                     continue
+                if self.reader.config_error is not None:  # never the script under defaults
+                    bad = self.reader.config_error
+                    raise RefusedRun(f"{self.label}:{bad.line}: {bad.code.value}: {bad.message}")
                 record = record_of(self._session(), item)
                 self.outcomes[record.status] += 1
                 if record.status is Status.REJECTED:
@@ -159,9 +172,50 @@ class Replay:
                     on_step(record)
         return self._session().world
 
+    def _read(
+        self, handle: IO[bytes] | None, size: int | None, err: TextIO
+    ) -> Iterator[bytes | TooLong]:
+        """The input's lines; a read that fails midway is an ``io_error`` naming the input."""
+        lines = _lines(handle, size, err)
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                return
+            except OSError as error:
+                where = "standard input" if self.path == "-" else self.label
+                raise IdentityError(
+                    Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
+                ) from None
+            yield raw
+
+    def _item(
+        self, number: int, raw: bytes | TooLong, on_comment: Callable[[str], None] | None
+    ) -> ScriptItem | None:
+        if isinstance(raw, TooLong):
+            return self.reader.too_long(number)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.reader.bad_line(number, "not UTF-8 text")
+        if on_comment is not None and text.lstrip().startswith("//"):
+            on_comment(text.strip())
+        return self.reader.read_line(number, text)
+
     def _session(self) -> Session:
         if self.session is None:
+            # Every setting is checked here, before the first line is replayed (#17).
             config = self.reader.config
+            free = config.free_events_per_month
+            try:
+                if self._base_book is not None and free is not None:
+                    self.book = self._base_book.with_free_events(free)
+                if self._check is not None:
+                    self._check(config)
+            except IdentityError as error:
+                line = self.reader.config_line
+                where = f"{self.label}:{line}" if line is not None else self.label
+                raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
             self.session = Session(empty_world(config))
         return self.session
 
@@ -240,7 +294,7 @@ class TextRenderer:
             else f"vendor {config.vendor}, person_profiles {config.person_profiles}, "
             f"client {config.client}"
         )
-        self.out.write(f"identity-model replay {self.replay.label}\n{settings}\n\n")
+        self.out.write(f"identity-model replay {printable(self.replay.label)}\n{settings}\n\n")
         self.out.write(
             self.COLUMNS.format(
                 line="line",
@@ -259,7 +313,7 @@ class TextRenderer:
         if not self.header_done:
             self.pending.append(text)
             return
-        self.out.write(f"{'':>5}  {text}\n")
+        self.out.write(f"{'':>5}  {printable(text)}\n")
 
     def step(self, record: StepRecord) -> None:
         if not self.header_done:
@@ -278,10 +332,10 @@ class TextRenderer:
         self.out.write(
             self.COLUMNS.format(
                 line=record.line,
-                op=record.op or "?",
+                op=printable(record.op or "?"),
                 outcome=outcome,
-                event=event.event if event else "-",
-                distinct=event.distinct_id if event else "-",
+                event=printable(event.event) if event else "-",
+                distinct=printable(event.distinct_id) if event else "-",
                 billed=billed,
                 person=person,
                 rules=_decided_by(record),
@@ -289,7 +343,7 @@ class TextRenderer:
             + "\n"
         )
         if record.status is Status.REJECTED:
-            self.out.write(f"{'':>7}{record.message}\n")
+            self.out.write(f"{'':>7}{printable(record.message)}\n")
         if self.explain:
             documented = rules()
             for rule_id in record.rules:
@@ -315,19 +369,25 @@ class TextRenderer:
                 else ""
             )
             state = "identified" if person.is_identified else "not identified"
-            self.out.write(f"  P{key}{earlier}: {', '.join(sorted(ids))} — {state}\n")
+            shown = ", ".join(printable(one) for one in sorted(ids))
+            self.out.write(f"  P{key}{earlier}: {shown} — {state}\n")
             nulls = 0
             for name, value in sorted(person.properties.items()):
                 if value is None and name.startswith("$initial_"):
                     nulls += 1  # posthog-js sends every campaign key, null when absent
                     continue
-                self.out.write(f"      {name} = {json.dumps(value, ensure_ascii=False)}\n")
+                self.out.write(f"      {printable(name)} = {_json_text(value)}\n")
             if nulls:
                 self.out.write(f"      (and {nulls} $initial_* campaign keys = null)\n")
         self.out.write(
             "  Each event belongs to the final person of its distinct id (see --format json).\n"
         )
         _write_usage_and_cost(self.out, world, book)
+
+
+def _json_text(value: Json) -> str:
+    """A property value on one line of text: nested objects too (#17), escaped."""
+    return printable(json.dumps(thaw(value), ensure_ascii=False))
 
 
 def _write_usage_and_cost(out: TextIO, world: World, book: PriceBook) -> None:
@@ -379,14 +439,15 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = None if args.file is None else args.file
-    replay = Replay(path, _overrides(args))
+    replay = Replay(path, _overrides(args), book=load_price_book(args.book))
     if args.format == "text":
         renderer = TextRenderer(out, replay, explain=args.explain)
         world = replay.run(err, on_step=renderer.step, on_comment=renderer.comment)
         if world.config.vendor is Vendor.CUSTOMERIO:
             _write_customerio_end(out, world)
         else:
-            renderer.finish(world, _book(args, replay.reader.config.free_events_per_month))
+            assert replay.book is not None
+            renderer.finish(world, replay.book)
     elif args.format == "json":
         records: list[StepRecord] = []
         world = replay.run(err, on_step=records.append)
@@ -408,14 +469,19 @@ def _write_customerio_end(out: TextIO, world: World) -> None:
         flags = ", ".join(
             name for name in ("merged", "retained", "can_trigger_campaign") if event[name]
         )
-        out.write(f"  {raw.timestamp.isoformat()}  {raw.event:<22} {who:<26} {flags or '-'}\n")
+        out.write(
+            f"  {raw.timestamp.isoformat()}  {printable(raw.event):<22} {printable(who):<26} "
+            f"{flags or '-'}\n"
+        )
     out.write(f"\npeople ({len(parts['persons'])})\n")
     for person in parts["persons"]:
-        out.write(f"  {', '.join(person['distinct_ids'])}  {json.dumps(person['properties'])}\n")
+        ids = ", ".join(printable(one) for one in person["distinct_ids"])
+        out.write(f"  {ids}  {_json_text(person['properties'])}\n")
     out.write(f"\nanonymous data merged ({len(parts['activity'])})\n")
     for entry in parts["activity"]:
         out.write(
-            f"  {entry['person']} <- {entry['anonymous_id']}: {entry['count']} events, "
+            f"  {printable(entry['person'])} <- {printable(entry['anonymous_id'])}: "
+            f"{entry['count']} events, "
             f"oldest at unix {entry['oldest_timestamp']}\n"
         )
     usage = parts["usage"]
@@ -453,15 +519,24 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     columns: dict[str, dict[str, Any]] = {}
     rejected = False
+    base_book = load_price_book(args.book)
+
+    def posthog_only(config: Config) -> None:
+        if config.vendor is not Vendor.POSTHOG:
+            raise UsageError(f"{args.file}: compare needs a PostHog script (person_profiles modes)")
+
     for mode in PersonProfiles:
         replay = Replay(
-            args.file, {"person_profiles": mode}, report=mode is PersonProfiles.IDENTIFIED_ONLY
+            args.file,
+            {"person_profiles": mode},
+            book=base_book,
+            report=mode is PersonProfiles.IDENTIFIED_ONLY,
+            check=posthog_only,
         )
         world = replay.run(err)
-        if world.config.vendor is not Vendor.POSTHOG:
-            raise UsageError(f"{args.file}: compare needs a PostHog script (person_profiles modes)")
         rejected = rejected or bool(replay.rejected)
-        book = _book(args, replay.reader.config.free_events_per_month)
+        book = replay.book
+        assert book is not None
         invoices = price_months(monthly_usage(world, book), book, InvoiceModel(args.model))
         columns[mode.value] = {
             "identified_events": world.usage.identified_events,
@@ -498,7 +573,8 @@ def _write_comparison(
     modes = list(columns)
     width = 16
     out.write(
-        f"identity-model compare {path}: the same traffic under each person_profiles mode\n\n"
+        f"identity-model compare {printable(path)}: "
+        "the same traffic under each person_profiles mode\n\n"
     )
     out.write(f"{'':<30}" + "".join(f"{mode:>{width}}" for mode in modes) + "\n")
     for key in (
@@ -553,9 +629,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         found = differences(case.expect, adapter(list(case.script)))
         if found:
             failed += 1
-            out.write(f"FAIL {case.id} ({case.origin}): {found[0]}\n")
+            out.write(printable(f"FAIL {case.id} ({case.origin}): {found[0]}") + "\n")
         else:
-            out.write(f"PASS {case.id}\n")
+            out.write(printable(f"PASS {case.id}") + "\n")
     out.write(f"\n{len(cases) - failed} passed, {failed} failed\n")
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -763,6 +839,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         code: int = args.handler(args, out, err)
     except UsageError as error:
         err.write(f"identity-model: {printable(str(error))}\n")
+        return EXIT_USAGE
+    except RefusedRun as error:
+        err.write(f"{printable(str(error))}\n")
         return EXIT_USAGE
     except IdentityError as error:
         err.write(f"identity-model: {error.code.value}: {printable(error.message)}\n")

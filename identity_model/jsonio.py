@@ -318,6 +318,8 @@ class ScriptReader:
         self.config: Config = replace(Config(), **self._overrides)
         self._seen_operation = False
         self._last_time: datetime | None = None
+        self.config_line: int | None = None  # the line of an accepted config line
+        self.config_error: BadLine | None = None  # a config line, first, that was refused
 
     def read(self, lines: Iterable[str]) -> Iterator[ScriptItem]:
         for number, text in enumerate(lines, start=1):
@@ -403,8 +405,12 @@ class ScriptReader:
         try:
             parsed = parse_config(raw, line=number)
         except IdentityError as error:
-            return BadLine(line=number, op=None, code=error.code, message=error.message)
+            self.config_error = BadLine(
+                line=number, op=None, code=error.code, message=error.message
+            )
+            return self.config_error
         self.config = replace(parsed, **self._overrides)
+        self.config_line = number
         return None
 
     def _timestamp(self, fields: _Fields) -> datetime:

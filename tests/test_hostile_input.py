@@ -260,10 +260,7 @@ def test_a_line_of_exactly_64_mib_is_read(tmp_path: Path) -> None:
     assert strict_json(result.stdout)["steps"]["applied"] == 3
 
 
-PHASE_2_TEXT = pytest.mark.xfail(strict=True, reason="phase 2: the text renderer (house layout)")
-
-
-@pytest.mark.parametrize("fmt", ["json", "summary", pytest.param("text", marks=PHASE_2_TEXT)])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_values_within_the_limits_are_kept_exactly(tmp_path: Path, fmt: str) -> None:
     """Never a wrong number: the largest integer and float, deep nesting and astral characters
     that a line may hold come back out unchanged."""
@@ -291,7 +288,6 @@ def test_values_within_the_limits_are_kept_exactly(tmp_path: Path, fmt: str) -> 
 # --- High 1: nested objects in the text output ------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: the text renderer (house layout)")
 def test_text_replay_prints_nested_object_person_properties() -> None:
     line = '{"op":"identify","distinct_id":"u","set":{"address":{"city":"Paris","zip":[75001]}}}'
     result = run("replay", "-", stdin=line.encode())
@@ -540,7 +536,6 @@ def test_check_refuses_an_empty_impl_in_one_line(impl: str) -> None:
 # --- Medium 7 and Low: settings are checked before the first line is replayed ---------------
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: the command runner (house layout)")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_free_allowance_that_does_not_fit_the_book_is_refused_first(
     tmp_path: Path, fmt: str
@@ -554,13 +549,8 @@ def test_a_free_allowance_that_does_not_fit_the_book_is_refused_first(
     assert error.startswith(f"{path}:1: invalid_price_book: "), error
 
 
-PHASE_2_RUNNER = pytest.mark.xfail(strict=True, reason="phase 2: the command runner")
-
-
 @pytest.mark.parametrize(
-    "args",
-    [pytest.param(("replay", "--format", fmt), marks=PHASE_2_RUNNER) for fmt in FORMATS]
-    + [("compare", "{example}")],
+    "args", [("replay", "--format", fmt) for fmt in FORMATS] + [("compare", "{example}")]
 )
 def test_an_unknown_book_is_refused_before_anything_is_replayed(
     tmp_path: Path, args: tuple[str, ...]
@@ -575,7 +565,6 @@ def test_an_unknown_book_is_refused_before_anything_is_replayed(
     assert "invalid_price_book" in error and "nosuch" in error
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: the command runner (house layout)")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_rejected_config_line_rejects_the_run(tmp_path: Path, fmt: str) -> None:
     path = script(tmp_path, '{"config": {"person_profiles": "sometimes"}}', GOOD, GOOD)
@@ -656,16 +645,22 @@ def test_price_refuses_more_than_it_can_price_exactly() -> None:
 # --- Low: what text output prints ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: the text renderer (house layout)")
 def test_text_output_escapes_control_characters_and_ansi_escapes() -> None:
-    line = json.dumps(
-        {"op": "identify", "distinct_id": "u\x1b[31mred\x07", "set": {"k\r": "\x1b[2J"}}
-    )
-    result = run("replay", "-", stdin=(line + "\n" + GOOD.replace("good", "e\x00\n")).encode())
-    no_traceback(result)
-    assert result.returncode == 0, result.stderr
-    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result.stdout), result.stdout
-    assert "u\\x1b[31mred\\x07" in result.stdout
+    lines = [
+        {"op": "identify", "distinct_id": "u\x1b[31mred\x07", "set": {"k\r": "\x1b[2J"}},
+        {"op": "capture", "event": "e\x00\n\x9b\u202e"},
+        {"op": "capture", "event": "\x1b]0;title\x07", "colour": 1},  # rejected: message too
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    for args in (("replay", "-"), ("replay", "-", "--explain")):
+        result = run(*args, stdin=stdin)
+        no_traceback(result)
+        assert result.returncode == 1, result.stderr
+        unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+        assert not unsafe.search(result.stdout), result.stdout
+        assert not unsafe.search(result.stderr), result.stderr
+        assert "u\\x1b[31mred\\x07" in result.stdout
+        assert "e\\x00\\x0a\\x9b\\u202e" in result.stdout
 
 
 @pytest.mark.parametrize("encoding", ["ascii:strict", "latin-1:strict"])
@@ -878,7 +873,6 @@ def _main_in_process(argv: list[str]) -> tuple[int, str, str]:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: the command on the house layout")
 @given(hostile_scripts())
 def test_hostile_scripts_through_every_command_and_format(lines: list[str]) -> None:
     """The fuzz test of the command: every format, text included, on strict UTF-8 streams."""
