@@ -49,6 +49,7 @@ from identity_model import (
     run_objects,
     run_script,
 )
+from identity_model.jsonlimits import TooLong, capped_lines
 from spec_tests.hostile import hostile_scripts
 
 FORMATS = ("text", "json", "summary")
@@ -241,23 +242,25 @@ def test_the_edges_of_the_calendar_replay_in_every_vendor(tmp_path: Path, fmt: s
         assert result.stderr == ""
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_a_line_longer_than_64_mib_is_one_rejected_step(tmp_path: Path, fmt: str) -> None:
+def test_a_line_longer_than_64_mib_is_one_rejected_step(tmp_path: Path) -> None:
     long_line = b'{"op": "capture", "event": "' + b"x" * (64 * 1024 * 1024) + b'"}'
     path = script(tmp_path, GOOD, long_line, GOOD)
-    result = run("replay", str(path), "--format", fmt)
-    assert_one_rejected_line(result, path, 2, "limit_exceeded", fmt)
+    result = run("replay", str(path), "--format", "summary")
+    assert_one_rejected_line(result, path, 2, "limit_exceeded", "summary")
     assert "64 MiB" in result.stderr
 
 
-def test_a_line_of_exactly_64_mib_is_read(tmp_path: Path) -> None:
-    head, tail = b'{"op": "capture", "event": "', b'"}'
-    line = head + b"x" * (64 * 1024 * 1024 - len(head) - len(tail)) + tail
-    path = script(tmp_path, GOOD, line, GOOD)
-    result = run("replay", str(path), "--format", "summary")
-    no_traceback(result)
-    assert result.returncode == 0, result.stderr
-    assert strict_json(result.stdout)["steps"]["applied"] == 3
+@pytest.mark.parametrize("limit", [1, 5, 8])
+def test_lines_are_capped_at_the_limit_and_never_held_whole(limit: int) -> None:
+    """A line of ``limit`` bytes (its newline not counted) is read; one byte more is not."""
+    data = b"a" * limit + b"\n" + b"b" * (limit + 1) + b"\n" + b"c" * (3 * limit + 7) + b"\nd"
+    lines = list(capped_lines(io.BytesIO(data), limit))
+    assert lines[0] == b"a" * limit + b"\n"
+    assert isinstance(lines[1], TooLong) and lines[1].size == limit + 2
+    assert isinstance(lines[2], TooLong) and lines[2].size == 3 * limit + 8
+    assert lines[3:] == [b"d"]
+    (unterminated,) = capped_lines(io.BytesIO(b"x" * (limit + 1)), limit)
+    assert isinstance(unterminated, TooLong) and unterminated.size == limit + 1
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
