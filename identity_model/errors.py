@@ -24,6 +24,7 @@ class Code(StrEnum):
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
+    UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
     # --- robustness codes (issue #17; docs/conformance-format.md, "Extension: robustness") ---
     LIMIT_EXCEEDED = "limit_exceeded"  # a line, nesting, number or count past a documented limit
     IO_ERROR = "io_error"  # standard input or output closed, full or failing

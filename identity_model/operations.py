@@ -1,120 +1,83 @@
-"""Operations as values: one frozen dataclass per operation of the conformance format (§1).
+"""Operations as values: one frozen dataclass per vendor-neutral operation (format §1), the
+base of vendors' own operations, and the base of every config.
 
 Time and ids come in as data: every operation carries its ``timestamp``; the script reader
-fills in omitted ones (one second after the previous line) before the model sees them.
+fills in omitted ones (one second after the previous line) before the model sees them. Each
+operation class holds its name (``OP``) and reads itself from a script line (``read``): the
+one place of an operation's name and keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from enum import StrEnum
-from typing import TypeAlias
+from functools import cache
+from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
+from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
 
 DEFAULT_DEVICE = "default"
 
 
-class Vendor(StrEnum):
-    POSTHOG = "posthog"
-    CUSTOMERIO = "customerio"
-
-
-class PersonProfiles(StrEnum):
-    """The SDK's ``person_profiles`` setting."""
-
-    # CL-02: identified_only is the default; the web docs list only it and always.
-
-    IDENTIFIED_ONLY = "identified_only"
-    ALWAYS = "always"
-    NEVER = "never"
-
-
-class ClientFlavour(StrEnum):
-    """Which PostHog SDK a device behaves like (CL decisions: browser by default)."""
-
-    BROWSER = "browser"
-    MOBILE = "mobile"
-    CORE = "core"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
-    """The script's config line (format §1); it makes no step."""
+    """The script's config line (format §1); it makes no step. Each vendor's config is a
+    subclass with the vendor's own settings, made by the vendor's ``parse_config``."""
 
-    vendor: Vendor = Vendor.POSTHOG
-    person_profiles: PersonProfiles = PersonProfiles.IDENTIFIED_ONLY
-    free_events_per_month: int | None = None
-    client: ClientFlavour = ClientFlavour.BROWSER
-
-    def __post_init__(self) -> None:
-        # Settings given as their string values become the enums; anything else is refused.
-        for name, kind in (
-            ("vendor", Vendor),
-            ("person_profiles", PersonProfiles),
-            ("client", ClientFlavour),
-        ):
-            value = getattr(self, name)
-            if type(value) is not kind:
-                try:
-                    object.__setattr__(self, name, kind(value))
-                except ValueError:
-                    choices = ", ".join(member.value for member in kind)
-                    raise _invalid("config", f"{name} {value!r} is not one of {choices}") from None
-        free = self.free_events_per_month
-        if free is not None and (type(free) is not int or free < 0):
-            raise _invalid("config", "free_events_per_month must be a whole number >= 0")
+    vendor: str
 
 
 # --- field checks (issue #17): an operation value refuses wrong fields when it is built -------
+# Vendors' own operations use them too. Each raises IdentityError(invalid_operation).
 
 
-def _invalid(op: str, message: str) -> IdentityError:
+def invalid(op: str, message: str) -> IdentityError:
     return IdentityError(Code.INVALID_OPERATION, f"{op}: {message}")
 
 
-def _check_timestamp(op: str, value: object) -> None:
+def check_timestamp(op: str, value: object) -> None:
+    """An aware ``datetime``: a naive one would be billed in the host's time zone."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise _invalid(
+        shown = "a naive datetime" if isinstance(value, datetime) else type(value).__name__
+        raise invalid(
             op,
-            f"'timestamp' must be a timezone-aware datetime, not {_shown(value)} "
+            f"'timestamp' must be a timezone-aware datetime, not {shown} "
             "(a naive time would be billed in the host's time zone)",
         )
 
 
-def _check_string(op: str, name: str, value: object, *, optional: bool, empty: bool) -> None:
+def check_string(op: str, name: str, value: object, *, optional: bool, empty: bool) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str):
         wanted = "a string or None" if optional else "a string"
-        raise _invalid(op, f"{name!r} must be {wanted}, not {type(value).__name__}")
+        raise invalid(op, f"{name!r} must be {wanted}, not {type(value).__name__}")
     if not empty and not value:
-        raise _invalid(op, f"{name!r} must not be empty")
+        raise invalid(op, f"{name!r} must not be empty")
 
 
-def _check_object(op: str, name: str, value: object, *, optional: bool) -> None:
+def check_object(op: str, name: str, value: object, *, optional: bool) -> None:
     if value is None and optional:
         return
     if not isinstance(value, Mapping):
-        raise _invalid(op, f"{name!r} must be a JSON object (a mapping), not {_shown(value)}")
+        raise invalid(op, f"{name!r} must be a JSON object (a mapping), not {type(value).__name__}")
 
 
-def _check_json(op: str, name: str, value: object) -> None:
+def check_json(op: str, name: str, value: object) -> None:
     if value is None or isinstance(value, str | int | float | Mapping | list | tuple):
         return
-    raise _invalid(op, f"{name!r} must be a JSON value, not {type(value).__name__}")
+    raise invalid(op, f"{name!r} must be a JSON value, not {type(value).__name__}")
 
 
-def _check_client(op: str, device: object, anonymous_id: object) -> None:
-    _check_string(op, "device", device, optional=False, empty=False)
-    _check_string(op, "anonymous_id", anonymous_id, optional=True, empty=True)
+def check_client(op: str, device: object, anonymous_id: object) -> None:
+    check_string(op, "device", device, optional=False, empty=False)
+    check_string(op, "anonymous_id", anonymous_id, optional=True, empty=True)
 
 
-def _shown(value: object) -> str:
-    return "a naive datetime" if isinstance(value, datetime) else type(value).__name__
+# --- end of the field checks ---
 
 
 def _freeze_fields(instance: object, *names: str) -> None:
@@ -122,6 +85,22 @@ def _freeze_fields(instance: object, *names: str) -> None:
         value = getattr(instance, name)
         if value is not None:
             object.__setattr__(instance, name, freeze(value))
+
+
+@cache
+def keys_of(cls: Any) -> frozenset[str]:
+    """The keys a script line of the operation ``cls`` may carry: ``op`` and its fields."""
+    return frozenset({"op", *(item.name for item in fields(cls))})
+
+
+def _client(fields: Fields) -> dict[str, Any]:
+    device = fields.string("device")
+    if device == "":  # never silently the default device (#17)
+        raise fields.fail("'device' must not be empty (omit it for the default device)")
+    return {
+        "device": DEFAULT_DEVICE if device is None else device,
+        "anonymous_id": fields.string("anonymous_id"),
+    }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,23 +111,46 @@ class Ingest:
     value, or ``None`` for a missing one, is a valid operation.
     """
 
+    OP: ClassVar[str] = "ingest"
+
     distinct_id: Json
     event: str
     timestamp: datetime
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
 
     def __post_init__(self) -> None:
-        _check_timestamp("ingest", self.timestamp)
-        _check_string("ingest", "event", self.event, optional=False, empty=True)
-        _check_object("ingest", "properties", self.properties, optional=False)
+        check_timestamp("ingest", self.timestamp)
+        check_string("ingest", "event", self.event, optional=False, empty=True)
+        check_object("ingest", "properties", self.properties, optional=False)
         if type(self.distinct_id) is not str:
-            _check_json("ingest", "distinct_id", self.distinct_id)
+            check_json("ingest", "distinct_id", self.distinct_id)
             object.__setattr__(self, "distinct_id", freeze(self.distinct_id))
         object.__setattr__(self, "properties", freeze_object(self.properties))
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Ingest:
+        raw = fields.raw
+        event, properties = raw.get("event"), raw.get("properties")
+        if type(event) is str and (properties is None or type(properties) is dict):
+            # The common line, read without the per-key checks below (same result).
+            return cls(
+                distinct_id=raw.get("distinct_id"),
+                event=event,
+                properties=properties or EMPTY_OBJECT,
+                timestamp=timestamp,
+            )
+        return cls(
+            distinct_id=fields.any("distinct_id"),
+            event=fields.string("event", required=True) or "",
+            properties=fields.obj("properties") or {},
+            timestamp=timestamp,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capture:
+    OP: ClassVar[str] = "capture"
+
     event: str
     timestamp: datetime
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
@@ -156,16 +158,27 @@ class Capture:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("capture", self.timestamp)
-        _check_client("capture", self.device, self.anonymous_id)
-        _check_string("capture", "event", self.event, optional=False, empty=True)
-        _check_object("capture", "properties", self.properties, optional=False)
+        check_timestamp("capture", self.timestamp)
+        check_client("capture", self.device, self.anonymous_id)
+        check_string("capture", "event", self.event, optional=False, empty=True)
+        check_object("capture", "properties", self.properties, optional=False)
         object.__setattr__(self, "properties", freeze_object(self.properties))
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Capture:
+        return cls(
+            event=fields.string("event", required=True) or "",
+            properties=fields.obj("properties") or {},
+            timestamp=timestamp,
+            **_client(fields),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identify:
     """``distinct_id`` is raw: the SDK validates it (CL-07), numbers become strings."""
+
+    OP: ClassVar[str] = "identify"
 
     distinct_id: Json
     timestamp: datetime
@@ -175,30 +188,48 @@ class Identify:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("identify", self.timestamp)
-        _check_client("identify", self.device, self.anonymous_id)
-        _check_json("identify", "distinct_id", self.distinct_id)
-        _check_object("identify", "set", self.set, optional=True)
-        _check_object("identify", "set_once", self.set_once, optional=True)
+        check_timestamp("identify", self.timestamp)
+        check_client("identify", self.device, self.anonymous_id)
+        check_json("identify", "distinct_id", self.distinct_id)
+        check_object("identify", "set", self.set, optional=True)
+        check_object("identify", "set_once", self.set_once, optional=True)
         _freeze_fields(self, "distinct_id", "set", "set_once")
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Identify:
+        return cls(
+            distinct_id=fields.any("distinct_id"),
+            set=fields.obj("set"),
+            set_once=fields.obj("set_once"),
+            timestamp=timestamp,
+            **_client(fields),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Alias:
+    OP: ClassVar[str] = "alias"
+
     alias: Json
     timestamp: datetime
     device: str = DEFAULT_DEVICE
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("alias", self.timestamp)
-        _check_client("alias", self.device, self.anonymous_id)
-        _check_json("alias", "alias", self.alias)
+        check_timestamp("alias", self.timestamp)
+        check_client("alias", self.device, self.anonymous_id)
+        check_json("alias", "alias", self.alias)
         _freeze_fields(self, "alias")
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Alias:
+        return cls(alias=fields.any("alias"), timestamp=timestamp, **_client(fields))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reset:
+    OP: ClassVar[str] = "reset"
+
     timestamp: datetime
     reset_device_id: bool = False
     new_anonymous_id: str | None = None
@@ -206,15 +237,26 @@ class Reset:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("reset", self.timestamp)
-        _check_client("reset", self.device, self.anonymous_id)
+        check_timestamp("reset", self.timestamp)
+        check_client("reset", self.device, self.anonymous_id)
         if not isinstance(self.reset_device_id, bool):
-            raise _invalid("reset", "'reset_device_id' must be True or False")
-        _check_string("reset", "new_anonymous_id", self.new_anonymous_id, optional=True, empty=True)
+            raise invalid("reset", "'reset_device_id' must be True or False")
+        check_string("reset", "new_anonymous_id", self.new_anonymous_id, optional=True, empty=True)
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Reset:
+        return cls(
+            reset_device_id=fields.boolean("reset_device_id"),
+            new_anonymous_id=fields.string("new_anonymous_id"),
+            timestamp=timestamp,
+            **_client(fields),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Group:
+    OP: ClassVar[str] = "group"
+
     group_type: str
     group_key: Json
     timestamp: datetime
@@ -223,16 +265,28 @@ class Group:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("group", self.timestamp)
-        _check_client("group", self.device, self.anonymous_id)
-        _check_string("group", "group_type", self.group_type, optional=False, empty=True)
-        _check_json("group", "group_key", self.group_key)
-        _check_object("group", "properties", self.properties, optional=True)
+        check_timestamp("group", self.timestamp)
+        check_client("group", self.device, self.anonymous_id)
+        check_string("group", "group_type", self.group_type, optional=False, empty=True)
+        check_json("group", "group_key", self.group_key)
+        check_object("group", "properties", self.properties, optional=True)
         _freeze_fields(self, "group_key", "properties")
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Group:
+        return cls(
+            group_type=fields.string("group_type") or "",
+            group_key=fields.any("group_key"),
+            properties=fields.obj("properties"),
+            timestamp=timestamp,
+            **_client(fields),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetPersonProperties:
+    OP: ClassVar[str] = "set_person_properties"
+
     timestamp: datetime
     set: JsonObject | None = None
     set_once: JsonObject | None = None
@@ -240,96 +294,103 @@ class SetPersonProperties:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("set_person_properties", self.timestamp)
-        _check_client("set_person_properties", self.device, self.anonymous_id)
-        _check_object("set_person_properties", "set", self.set, optional=True)
-        _check_object("set_person_properties", "set_once", self.set_once, optional=True)
+        check_timestamp("set_person_properties", self.timestamp)
+        check_client("set_person_properties", self.device, self.anonymous_id)
+        check_object("set_person_properties", "set", self.set, optional=True)
+        check_object("set_person_properties", "set_once", self.set_once, optional=True)
         _freeze_fields(self, "set", "set_once")
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> SetPersonProperties:
+        return cls(
+            set=fields.obj("set"),
+            set_once=fields.obj("set_once"),
+            timestamp=timestamp,
+            **_client(fields),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreatePersonProfile:
+    OP: ClassVar[str] = "create_person_profile"
+
     timestamp: datetime
     device: str = DEFAULT_DEVICE
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        _check_timestamp("create_person_profile", self.timestamp)
-        _check_client("create_person_profile", self.device, self.anonymous_id)
+        check_timestamp("create_person_profile", self.timestamp)
+        check_client("create_person_profile", self.device, self.anonymous_id)
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> CreatePersonProfile:
+        return cls(timestamp=timestamp, **_client(fields))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Track:
-    """Customer.io: an event from the API or the JS snippet, for exactly one of an anonymous id
-    or a person's user id."""
+class VendorOperation:
+    """The base of a vendor's own operations (e.g. Customer.io's ``track``): a subclass sets
+    ``OP`` and is read by its vendor's ``parse_operation``."""
 
-    event: str
-    timestamp: datetime
-    anonymous_id: str | None = None
-    user_id: str | None = None
-    properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
-
-    def __post_init__(self) -> None:
-        _check_timestamp("track", self.timestamp)
-        _check_string("track", "event", self.event, optional=False, empty=True)
-        _check_string("track", "anonymous_id", self.anonymous_id, optional=True, empty=False)
-        _check_string("track", "user_id", self.user_id, optional=True, empty=False)
-        if (self.anonymous_id is None) == (self.user_id is None):
-            raise _invalid("track", "exactly one of 'anonymous_id' and 'user_id' is required")
-        _check_object("track", "properties", self.properties, optional=False)
-        object.__setattr__(self, "properties", freeze_object(self.properties))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CioIdentify:
-    """Customer.io: add or update a person; an ``anonymous_id`` links that id to them."""
-
-    user_id: str
-    timestamp: datetime
-    anonymous_id: str | None = None
-    attributes: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
-
-    def __post_init__(self) -> None:
-        _check_timestamp("identify", self.timestamp)
-        _check_string("identify", "user_id", self.user_id, optional=False, empty=False)
-        _check_string("identify", "anonymous_id", self.anonymous_id, optional=True, empty=False)
-        _check_object("identify", "attributes", self.attributes, optional=False)
-        object.__setattr__(self, "attributes", freeze_object(self.attributes))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Advance:
-    """Customer.io: nothing happens but time passes (retention, windows)."""
+    OP: ClassVar[str] = ""
 
     timestamp: datetime
 
     def __post_init__(self) -> None:
-        _check_timestamp("advance", self.timestamp)
+        # A subclass with its own __post_init__ calls check_timestamp itself.
+        check_timestamp(self.OP or type(self).__name__, self.timestamp)
 
-
-CustomerioOperation: TypeAlias = Track | CioIdentify | Advance
 
 # CL-24: setPersonPropertiesForFlags is no operation: it only overrides local flag values.
 ClientOperation: TypeAlias = (
     Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
 )
-Operation: TypeAlias = Ingest | ClientOperation | CustomerioOperation
+NeutralOperation: TypeAlias = Ingest | ClientOperation
+Operation: TypeAlias = NeutralOperation | VendorOperation
 
-OP_NAMES: dict[type[Operation], str] = {
-    Ingest: "ingest",
-    Capture: "capture",
-    Identify: "identify",
-    Alias: "alias",
-    Reset: "reset",
-    Group: "group",
-    SetPersonProperties: "set_person_properties",
-    CreatePersonProfile: "create_person_profile",
-    Track: "track",
-    CioIdentify: "identify",
-    Advance: "advance",
+NEUTRAL_OPERATIONS: Mapping[str, type[NeutralOperation]] = {
+    cls.OP: cls
+    for cls in (
+        Ingest,
+        Capture,
+        Identify,
+        Alias,
+        Reset,
+        Group,
+        SetPersonProperties,
+        CreatePersonProfile,
+    )
 }
+
+
+class _Readable(Protocol):
+    """An operation class that reads itself from a script line."""
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Self: ...
+
+
+_Op = TypeVar("_Op", bound=_Readable)
+
+
+def read_one_of(
+    operations: Mapping[str, type[_Op]], fields: Fields, *, missing: str | None = None
+) -> _Op:
+    """The operation of ``operations`` named by ``fields.op``, read from its script line: keys
+    checked first, then the timestamp (``missing``: why it may not be omitted), then the rest.
+    """
+    cls = operations.get(fields.op)
+    if cls is None:
+        raise fields.unknown_op(operations)
+    fields.check_keys(keys_of(cls))
+    return cls.read(fields, fields.timestamp(missing=missing))
+
+
+def read_neutral(fields: Fields) -> NeutralOperation:
+    """A vendor-neutral operation from its script line."""
+    return read_one_of(NEUTRAL_OPERATIONS, fields)
 
 
 def op_name(op: Operation) -> str:
     """The operation's name in the conformance format (the ``op`` key)."""
-    return OP_NAMES[type(op)]
+    return op.OP
