@@ -419,7 +419,6 @@ BAD_CASE_FILES: dict[str, bytes] = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: check on the house layout")
 @pytest.mark.parametrize("name", sorted(BAD_CASE_FILES))
 def test_check_refuses_a_bad_case_file_in_one_line(tmp_path: Path, name: str) -> None:
     bad = tmp_path / f"{name}.json"
@@ -431,42 +430,36 @@ def test_check_refuses_a_bad_case_file_in_one_line(tmp_path: Path, name: str) ->
     assert len(errors) == 1 and str(bad) in errors[0], errors
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: check on the house layout")
 def test_check_refuses_an_unreadable_case_file_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "case.json").write_text(json.dumps(CASE))
-    (tmp_path / "folder.json").mkdir()  # a *.json in the folder that cannot be read as a file
+    (tmp_path / "gone.json").symlink_to(tmp_path / "nowhere")  # listed, cannot be read
     result = run("check", str(tmp_path))
     no_traceback(result)
     assert result.returncode == 2
     (error,) = result.stderr.splitlines()
-    assert "folder.json" in error
+    assert "gone.json: cannot read" in error
 
 
 ADAPTERS = """
 def raises(script):
     raise RuntimeError("boom")
 
+def returns_garbage(script):
+    return 5
+
+def returns_garbage_persons(script):
+    return {"persons": [5, {"distinct_ids": [[1]]}], "usage": {}}
+
 def wrong_signature():
     return {}
 
-def returns_garbage(script):
-    return 5
+raise_at_import = False
 
 from identity_model.conformance import run as good
 """
 
 
-PHASE_2_CHECK = pytest.mark.xfail(strict=True, reason="phase 2: check on the house layout")
-
-
-@pytest.mark.parametrize(
-    "adapter",
-    [
-        pytest.param("raises", marks=PHASE_2_CHECK),
-        pytest.param("wrong_signature", marks=PHASE_2_CHECK),
-        "returns_garbage",
-    ],
-)
+@pytest.mark.parametrize("adapter", ["raises", "returns_garbage", "returns_garbage_persons"])
 def test_check_counts_a_failing_adapter_as_one_fail_per_case(tmp_path: Path, adapter: str) -> None:
     (tmp_path / "adapters.py").write_text(ADAPTERS)
     cases = tmp_path / "cases"
@@ -497,7 +490,33 @@ def test_check_counts_a_failing_adapter_as_one_fail_per_case(tmp_path: Path, ada
     assert "0 passed, 2 failed" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="phase 2: check on the house layout")
+@pytest.mark.parametrize(
+    ("impl", "message"),
+    [
+        ("adapters:wrong_signature", "cannot be called with one argument"),
+        ("broken_module:run", "cannot import 'broken_module': it raised RuntimeError"),
+        ("adapters:nothing_here", "is not a callable adapter"),
+    ],
+)
+def test_check_refuses_an_adapter_it_cannot_call_in_one_line(
+    tmp_path: Path, impl: str, message: str
+) -> None:
+    (tmp_path / "adapters.py").write_text(ADAPTERS)
+    (tmp_path / "broken_module.py").write_text("raise RuntimeError('at import')\n")
+    (tmp_path / "case.json").write_text(json.dumps(CASE))
+    result = subprocess.run(
+        [sys.executable, "-m", "identity_model", "check", "case.json", "--impl", impl],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode == 2, result.stderr
+    (error,) = result.stderr.splitlines()
+    assert message in error, error
+
+
 def test_check_imports_an_adapter_from_the_current_directory(tmp_path: Path) -> None:
     """As the installed command (``python -m`` puts the current directory on the path)."""
     (tmp_path / "adapters.py").write_text(ADAPTERS)
@@ -516,13 +535,7 @@ def test_check_imports_an_adapter_from_the_current_directory(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "impl",
-    [
-        pytest.param("", marks=PHASE_2_CHECK),
-        pytest.param(":", marks=PHASE_2_CHECK),
-        pytest.param(":run", marks=PHASE_2_CHECK),
-        "identity_model.conformance:",
-        "a b:c",
-    ],
+    ["", ":", ":run", "identity_model.conformance:", "a b:c", "identity_model..x:run", "m:f:g"],
 )
 def test_check_refuses_an_empty_impl_in_one_line(impl: str) -> None:
     cases = Path(__file__).parents[1] / "spec_tests" / "cases" / "sv-01-fallback-and-missing.json"

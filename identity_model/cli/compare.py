@@ -13,6 +13,7 @@ from identity_model.billing.eligibility import FeatureTally
 from identity_model.billing.pricing import InvoiceModel, monthly_usage, price_months
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, book, dump
 from identity_model.cli.runner import free_events as free_events_of
+from identity_model.cli.terminal import printable
 from identity_model.io.books import load_price_book
 from identity_model.operations import Config
 from identity_model.outcome import StepRecord
@@ -82,7 +83,9 @@ def _write_comparison(
 ) -> None:
     modes = list(columns)
     width = 16
-    out.write(f"identity-model compare {path}: the same traffic under each {MODES} mode\n\n")
+    out.write(
+        f"identity-model compare {printable(path)}: the same traffic under each {MODES} mode\n\n"
+    )
     out.write(f"{'':<30}" + "".join(f"{mode:>{width}}" for mode in modes) + "\n")
     for key in (
         "identified_events",
