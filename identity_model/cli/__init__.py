@@ -39,7 +39,9 @@ examples:
   identity-model price --anonymous-events 5000000 --identified-events 5000000
 
 exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
-missing or unreadable file). A rejected line is reported as FILE:LINE: code: message on stderr.
+missing or unreadable file, settings that cannot run, a closed or full standard output);
+141 the reader of the output went away (| head). A rejected line is reported as
+FILE:LINE: code: message on stderr as soon as it is read; a line longer than 64 MiB is one.
 """
 
 
@@ -170,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--impl",
         default="identity_model.conformance:run",
-        help="the adapter under test, module:function",
+        help="the adapter under test, module:function (the current directory is importable)",
     )
     check_cmd.set_defaults(handler=check.run)
 
