@@ -11,6 +11,8 @@ says where a report fails one. Loading case files and rule pages is in ``io.case
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -38,16 +40,41 @@ class AdapterLoadError(Exception):
     """The ``--identity-impl`` value does not name a callable."""
 
 
+_SPEC = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:([A-Za-z_][A-Za-z0-9_]*)?)?"
+)
+
+
 def load_adapter(spec: str) -> Adapter:
-    """``package.module:function`` (``:run`` when omitted) → the adapter callable."""
+    """``package.module:function`` (``:run`` when omitted) → the adapter callable.
+
+    Every way this can fail is an ``AdapterLoadError`` (#17): a spec that names no module
+    (``''``, ``:``), a module that cannot be imported or raises while importing, a name that
+    is not a callable taking one argument (the script)."""
+    if not _SPEC.fullmatch(spec):
+        raise AdapterLoadError(
+            f"{spec!r} is not module:function (e.g. my_package.adapter:run; ':run' is the default)"
+        )
     module_name, _, attribute = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise AdapterLoadError(f"cannot import {module_name!r}: {error}") from error
+    except Exception as error:  # the module's own code failed while importing
+        raise AdapterLoadError(
+            f"cannot import {module_name!r}: it raised {type(error).__name__}: {error}"
+        ) from error
     adapter = getattr(module, attribute or "run", None)
     if not callable(adapter):
         raise AdapterLoadError(f"{spec!r} is not a callable adapter run(script) -> report")
+    try:
+        inspect.signature(adapter).bind([])
+    except TypeError:
+        raise AdapterLoadError(
+            f"{spec!r} cannot be called with one argument, the script: run(script) -> report"
+        ) from None
+    except ValueError:
+        pass  # no signature to inspect (a builtin): calling it will tell
     return adapter  # type: ignore[no-any-return]
 
 
@@ -86,6 +113,21 @@ def case_from_json(data: Any, origin: str) -> Case:
         raise CaseFormatError(f"{origin}: script must be a list of objects")
     if not isinstance(data["expect"], dict):
         raise CaseFormatError(f"{origin}: expect must be an object")
+    # issue #17: every shape ``differences`` relies on is checked here, with the case's name.
+    for key in ("id", "description"):
+        if not isinstance(data[key], str):
+            raise CaseFormatError(f"{origin}: {key} must be a string")
+    rules = data["rules"]
+    if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+        raise CaseFormatError(f"{origin}: rules must be a list of rule ids (strings)")
+    persons = data["expect"].get("persons")
+    if persons is not None and not (
+        isinstance(persons, list) and all(_is_person(person) for person in persons)
+    ):
+        raise CaseFormatError(
+            f"{origin}: expect.persons must be a list of objects whose distinct_ids, if given, "
+            "is a list of strings"
+        )
     return Case(
         id=str(data["id"]),
         description=str(data["description"]),
@@ -129,9 +171,18 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
     return []
 
 
+def _is_person(person: Any) -> bool:
+    if not isinstance(person, dict):
+        return False
+    ids = person.get("distinct_ids", [])
+    return isinstance(ids, list) and all(isinstance(one, str) for one in ids)
+
+
 def _person_differences(expected: Any, actual: Any) -> list[str]:
     if not isinstance(expected, list) or not isinstance(actual, list):
         return differences(expected, actual, "report.persons")
+    if not all(_is_person(person) for person in actual):  # an adapter's own shape (#17)
+        return [f"report.persons: expected objects with distinct_ids lists, got {actual!r}"]
     by_ids = {tuple(person.get("distinct_ids", ())): person for person in actual}
     found: list[str] = []
     if len(expected) != len(actual):

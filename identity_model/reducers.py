@@ -12,13 +12,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from identity_model.operations import Operation
+from identity_model.errors import Code, IdentityError
+from identity_model.operations import NEUTRAL_OPERATIONS, Operation, VendorOperation
 from identity_model.outcome import Outcome, Status, Step
 from identity_model.world import World, empty_world, keeping_events
+
+# --- library misuse (issue #17): a typed error, never an AttributeError from deep inside ---
+_NEUTRAL_TYPES = frozenset(NEUTRAL_OPERATIONS.values())
+
+
+def _check_operation(op: object) -> None:
+    if type(op) not in _NEUTRAL_TYPES and not isinstance(op, VendorOperation):
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"not an operation: {type(op).__name__} (build one of "
+            f"{', '.join(sorted(cls.__name__ for cls in _NEUTRAL_TYPES))} or a vendor's own)",
+        )
+
+
+def _check_world(world: object) -> None:
+    if not isinstance(world, World):
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"not a World: {type(world).__name__} (start from EMPTY)"
+        )
+
+
+# --- end of the misuse checks ---
 
 
 def apply(world: World[Any], op: Operation) -> Outcome:
     """One operation: ``(world, op) -> (new world, outcome)``. ``world`` is never changed."""
+    _check_world(world)
+    _check_operation(op)
     profile = world.profile
     decision = profile.decide(world.state, op)
     step = decision.step
@@ -41,6 +66,7 @@ class Session:
 
     def __init__(self, world: World[Any] | None = None) -> None:
         world = empty_world() if world is None else world
+        _check_world(world)
         self._world = world
         self.profile = world.profile
         self._batch = self.profile.batch(world.state)
@@ -48,6 +74,7 @@ class Session:
         self._changed = False
 
     def apply(self, op: Operation) -> Step:
+        _check_operation(op)
         step = self._batch.apply(op)
         if step.status is Status.APPLIED:
             self._changed = True

@@ -181,6 +181,7 @@ def price(
 ) -> Invoice:
     """One month's invoice for ``usage`` (PR-06: each month walks the tiers from zero)."""
     anonymous, identified = usage.anonymous_events, usage.identified_events
+    _check_counts(anonymous, identified)
     match model:
         case InvoiceModel.BASE_PLUS_ADDON:
             # PR-02: all events on the base tiers, identified events again on the add-on.
@@ -313,4 +314,18 @@ def usage_of(anonymous: int, identified: int) -> Usage:
     """Usage from plain counts (both >= 0)."""
     if anonymous < 0 or identified < 0:
         raise IdentityError(Code.INVALID_OPERATION, "event counts are whole numbers >= 0")
+    _check_counts(anonymous, identified)
     return Usage(anonymous_events=anonymous, identified_events=identified)
+
+
+# --- issue #17: a month's counts stay where the decimal arithmetic is exact -----------------
+MAX_EVENTS_PER_MONTH = 10**15  # a quadrillion events; amounts stay far inside 28 digits
+
+
+def _check_counts(anonymous: int, identified: int) -> None:
+    for count in (anonymous, identified, anonymous + identified):
+        if count > MAX_EVENTS_PER_MONTH:
+            raise IdentityError(
+                Code.LIMIT_EXCEEDED,
+                f"{count:,} events in a month: at most {MAX_EVENTS_PER_MONTH:,} are priced",
+            )

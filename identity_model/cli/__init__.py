@@ -9,12 +9,14 @@ or checks failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import sys
+import re
 from collections.abc import Sequence
+from typing import TextIO
 
-from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
+from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
 from identity_model.cli import check, compare, example, explain, price, replay
-from identity_model.cli.runner import EXIT_OK, EXIT_USAGE, UsageError
+from identity_model.cli.runner import EXIT_USAGE, RefusedRun, UsageError
+from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
 
@@ -37,17 +39,30 @@ examples:
   identity-model price --anonymous-events 5000000 --identified-events 5000000
 
 exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
-missing or unreadable file). A rejected line is reported as FILE:LINE: code: message on stderr.
+missing or unreadable file, settings that cannot run, a closed or full standard output);
+141 the reader of the output went away (| head). A rejected line is reported as
+FILE:LINE: code: message on stderr as soon as it is read; a line longer than 64 MiB is one.
 """
 
 
+_COUNT = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+")  # 5_000_000, 5,000,000
+
+
 def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
+    """A whole number of events: digits, ``_`` between digits, or ``,`` every three digits
+    (``1,000,00`` is refused, not read as 100000; #17)."""
+    if text.startswith("-") and _COUNT.fullmatch(text[1:].strip()):
         raise argparse.ArgumentTypeError("counts are >= 0")
+    if not _COUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number (5000000, 5_000_000 or 5,000,000)"
+        )
+    digits = text.strip().replace("_", "").replace(",", "")
+    if len(digits.lstrip("0")) > len(str(MAX_EVENTS_PER_MONTH)):  # before int(): no huge ints
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
+    value = int(digits)
+    if value > MAX_EVENTS_PER_MONTH:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
     return value
 
 
@@ -157,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--impl",
         default="identity_model.conformance:run",
-        help="the adapter under test, module:function",
+        help="the adapter under test, module:function (the current directory is importable)",
     )
     check_cmd.set_defaults(handler=check.run)
 
@@ -191,17 +206,22 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+    # Standard output's faults (closed, full, a broken pipe) are run_guarded's (#17).
+    return run_guarded(lambda out, err: _run(args, out, err))
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         code: int = args.handler(args, out, err)
     except UsageError as error:
-        err.write(f"identity-model: {error}\n")
+        err.write(f"identity-model: {printable(str(error))}\n")
+        return EXIT_USAGE
+    except RefusedRun as error:
+        err.write(f"{printable(str(error))}\n")
         return EXIT_USAGE
     except IdentityError as error:
-        err.write(f"identity-model: {error.code.value}: {error.message}\n")
+        err.write(f"identity-model: {error.code.value}: {printable(error.message)}\n")
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         err.write("identity-model: interrupted\n")
         return 130

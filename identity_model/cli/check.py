@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import TextIO
 
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError
+from identity_model.cli.terminal import printable
 from identity_model.conformance import (
+    Adapter,
     AdapterLoadError,
+    Case,
     CaseFormatError,
     differences,
     load_adapter,
@@ -17,6 +22,9 @@ from identity_model.io.cases import load_cases
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # An adapter module in the current directory imports as it does under pytest (#17).
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         adapter = load_adapter(args.impl)
     except AdapterLoadError as error:
@@ -33,11 +41,20 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("no cases found (case files are *.json; rule pages *.md)")
     failed = 0
     for case in cases:
-        found = differences(case.expect, adapter(list(case.script)))
+        found = _check(adapter, case)
         if found:
             failed += 1
-            out.write(f"FAIL {case.id} ({case.origin}): {found[0]}\n")
+            out.write(printable(f"FAIL {case.id} ({case.origin}): {found[0]}") + "\n")
         else:
-            out.write(f"PASS {case.id}\n")
+            out.write(printable(f"PASS {case.id}") + "\n")
     out.write(f"\n{len(cases) - failed} passed, {failed} failed\n")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _check(adapter: Adapter, case: Case) -> list[str]:
+    """Where the adapter's report fails the case; an adapter that raises (or returns what
+    cannot even be compared) fails this case only, and the next case still runs (#17)."""
+    try:
+        return differences(case.expect, adapter(list(case.script)))
+    except Exception as error:  # the code under test may raise anything
+        return [f"the adapter raised {type(error).__name__}: {error}"]

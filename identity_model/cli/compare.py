@@ -13,6 +13,8 @@ from identity_model.billing.eligibility import FeatureTally
 from identity_model.billing.pricing import InvoiceModel, monthly_usage, price_months
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, book, dump
 from identity_model.cli.runner import free_events as free_events_of
+from identity_model.cli.terminal import printable
+from identity_model.io.books import load_price_book
 from identity_model.operations import Config
 from identity_model.outcome import StepRecord
 from identity_model.reducers import Session
@@ -22,6 +24,7 @@ MODES = "person_profiles"  # the config setting compared
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    load_price_book(args.book)  # an unknown --book stops the command before reading (#17)
     runner = Runner(args.file, {})
     modes: list[str] = []
     tallies: list[FeatureTally] = []
@@ -30,6 +33,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         current = getattr(config, MODES, None)
         if current is None:
             raise UsageError(f"{args.file}: compare needs a PostHog script ({MODES} modes)")
+        book(args.book, free_events_of(config))  # the config's allowance fits the book (#17)
         for mode in type(current):
             modes.append(str(mode))
             tallies.append(FeatureTally())
@@ -59,7 +63,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for row in counts.rows(world)
             },
         }
-    runner.report_rejected(err)
     if args.format == "json":
         dump(
             {
@@ -80,7 +83,9 @@ def _write_comparison(
 ) -> None:
     modes = list(columns)
     width = 16
-    out.write(f"identity-model compare {path}: the same traffic under each {MODES} mode\n\n")
+    out.write(
+        f"identity-model compare {printable(path)}: the same traffic under each {MODES} mode\n\n"
+    )
     out.write(f"{'':<30}" + "".join(f"{mode:>{width}}" for mode in modes) + "\n")
     for key in (
         "identified_events",

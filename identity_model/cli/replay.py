@@ -4,6 +4,7 @@ or as counts (summary)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TextIO
@@ -18,8 +19,11 @@ from identity_model.cli.runner import (
     free_events,
     money,
 )
+from identity_model.cli.terminal import printable
+from identity_model.io.books import load_price_book
 from identity_model.io.report import build_report
 from identity_model.io.rules import rules
+from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
 from identity_model.world import World, empty_world
@@ -48,7 +52,7 @@ class TextRenderer:
             for item in fields(config)
             if (value := getattr(config, item.name)) is not None
         )
-        self.out.write(f"identity-model replay {self.runner.label}\n{settings}\n\n")
+        self.out.write(f"identity-model replay {printable(self.runner.label)}\n{settings}\n\n")
         self.out.write(
             self.COLUMNS.format(
                 line="line",
@@ -67,7 +71,7 @@ class TextRenderer:
         if not self.header_done:
             self.pending.append(text)
             return
-        self.out.write(f"{'':>5}  {text}\n")
+        self.out.write(f"{'':>5}  {printable(text)}\n")
 
     def step(self, record: StepRecord, session: Session) -> None:
         if not self.header_done:
@@ -83,10 +87,10 @@ class TextRenderer:
         self.out.write(
             self.COLUMNS.format(
                 line=record.line,
-                op=record.op or "?",
+                op=printable(record.op or "?"),
                 outcome=record.status.value,
-                event=event.event if event else "-",
-                distinct=event.distinct_id if event else "-",
+                event=printable(event.event) if event else "-",
+                distinct=printable(event.distinct_id) if event else "-",
                 billed=billed,
                 person=person,
                 rules=profile.decided_by(record),
@@ -94,7 +98,7 @@ class TextRenderer:
             + "\n"
         )
         if record.status is Status.REJECTED:
-            self.out.write(f"{'':>7}{record.message}\n")
+            self.out.write(f"{'':>7}{printable(record.message)}\n")
         if self.explain:
             documented = rules()
             for rule_id in record.rules:
@@ -105,7 +109,9 @@ class TextRenderer:
     def finish(self, world: World[Any], book_name: str | None) -> None:
         self._header()
         profile = world.profile
-        self.out.write("\n" + "\n".join(profile.describe(world.state)) + "\n")
+        # The vendor's lines carry the user's ids and values: escaped, one line each (#17).
+        described = profile.describe(world.state)
+        self.out.write("\n" + "\n".join(printable(line) for line in described) + "\n")
         if profile.price_book is not None:
             _write_usage_and_cost(self.out, world, book_name or profile.price_book)
 
@@ -148,11 +154,24 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     return found
 
 
-def one_session(config: Any) -> list[Session]:
-    return [Session(empty_world(config))]
+def settings_checked(book_name: str | None) -> Callable[[Config], list[Session]]:
+    """The session for the script's config, once its settings hold (#17: before the first
+    line, in every format): the price book with the config's free allowance."""
+    if book_name is not None:
+        load_price_book(book_name)  # an unknown --book stops the command before reading
+
+    def one_session(config: Config) -> list[Session]:
+        world = empty_world(config)
+        name = book_name or world.profile.price_book
+        if name is not None:
+            book(name, free_events(config))
+        return [Session(world)]
+
+    return one_session
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    one_session = settings_checked(args.book)
     runner = Runner(args.file, overrides(args))
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain)
@@ -172,5 +191,4 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         (session,) = runner.run(err, one_session)
         dump(summary(session.world, runner), out)
-    runner.report_rejected(err)
     return EXIT_FAILED if runner.rejected else EXIT_OK

@@ -19,7 +19,10 @@ from importlib import resources
 from typing import IO, Any, TextIO
 
 from identity_model.billing.pricing import PriceBook
+from identity_model.cli.terminal import is_unicode, printable
+from identity_model.errors import Code, IdentityError
 from identity_model.io.books import load_price_book
+from identity_model.io.limits import TooLong, capped_lines
 from identity_model.io.report import iter_records, record_of, record_of_step
 from identity_model.io.script import ScriptItem, ScriptOp, ScriptReader
 from identity_model.operations import Config
@@ -37,12 +40,19 @@ class UsageError(Exception):
     """A problem with the command itself (exit 2)."""
 
 
+class RefusedRun(Exception):
+    """A script whose settings cannot run at all (a refused config line, a free allowance
+    the book cannot hold): ``FILE:LINE: code: message`` on stderr, nothing replayed, exit 2."""
+
+
 def example_bytes() -> bytes:
     return (resources.files("identity_model") / "examples" / EXAMPLE).read_bytes()
 
 
 def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
     if path == "-":
+        if sys.stdin is None:  # started with <&- (#17)
+            raise IdentityError(Code.IO_ERROR, "standard input is closed")
         return sys.stdin.buffer, None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
@@ -51,10 +61,11 @@ def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[bytes]:
-    """Raw lines; a progress bar on a terminal for big inputs."""
-    source: Iterable[bytes] = (
-        handle if handle is not None else example_bytes().splitlines(keepends=True)
+def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[bytes | TooLong]:
+    """Raw lines, a line past 64 MiB as ``TooLong`` (never held whole); a progress bar on a
+    terminal for big inputs."""
+    source: Iterable[bytes | TooLong] = (
+        capped_lines(handle) if handle is not None else example_bytes().splitlines(keepends=True)
     )
     show = err.isatty() and (size is None or size >= PROGRESS_MIN_BYTES) and handle is not None
     if not show:
@@ -66,7 +77,7 @@ def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[
     with Progress(console=rich_console(err), transient=True) as progress:
         task = progress.add_task("replaying", total=size)
         for count, raw in enumerate(source, start=1):
-            done += len(raw)
+            done += raw.size if isinstance(raw, TooLong) else len(raw)
             yield raw
             if count % 2000 == 0:
                 progress.update(task, completed=done)
@@ -86,7 +97,7 @@ class Runner:
         self.path = path
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
-        self.rejected: list[StepRecord] = []
+        self.rejected = 0  # lines the first session rejected, each reported when read (#17)
         self.any_rejected = False
         self.outcomes: Counter[Status] = Counter()
 
@@ -97,17 +108,46 @@ class Runner:
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
             handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
-            for number, raw in enumerate(_lines(handle, size, err), start=1):
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    yield self.reader.bad_line(number, "not UTF-8 text")
+            for number, raw in enumerate(self._read(handle, size, err), start=1):
+                item = self._item(number, raw, on_comment)
+                if item is None:
                     continue
-                if on_comment is not None and text.lstrip().startswith("//"):
-                    on_comment(text.strip())
-                item = self.reader.read_line(number, text)
-                if item is not None:
-                    yield item
+                refused = self.reader.config_error
+                if refused is not None:  # never the script under the defaults (#17)
+                    raise RefusedRun(
+                        f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+                    )
+                yield item
+
+    def _read(
+        self, handle: IO[bytes] | None, size: int | None, err: TextIO
+    ) -> Iterator[bytes | TooLong]:
+        """The input's lines; a read that fails midway is an ``io_error`` naming the input."""
+        lines = _lines(handle, size, err)
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                return
+            except OSError as error:
+                where = "standard input" if self.path == "-" else self.label
+                raise IdentityError(
+                    Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
+                ) from None
+            yield raw
+
+    def _item(
+        self, number: int, raw: bytes | TooLong, on_comment: Callable[[str], None] | None
+    ) -> ScriptItem | None:
+        if isinstance(raw, TooLong):
+            return self.reader.too_long(number)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.reader.bad_line(number, "not UTF-8 text")
+        if on_comment is not None and text.lstrip().startswith("//"):
+            on_comment(text.strip())
+        return self.reader.read_line(number, text)
 
     def run(
         self,
@@ -121,21 +161,37 @@ class Runner:
         opened: list[Session] = []
 
         def open_once(config: Config) -> Sequence[Session]:
-            opened.extend(open_sessions(config))
+            # Every setting is checked here, before the first line is replayed (#17).
+            try:
+                opened.extend(open_sessions(config))
+            except IdentityError as error:
+                line = self.reader.config_line
+                where = self.label if line is None else f"{self.label}:{line}"
+                raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
             return opened
 
         if on_records is None:
             return self._count(err, open_once, on_comment)
         for records in iter_records(self.reader, self.items(err, on_comment), open_once):
-            first = records[0]
-            self.outcomes[first.status] += 1
-            if first.status is Status.REJECTED:
-                self.rejected.append(first)
-            self.any_rejected = self.any_rejected or any(
-                record.status is Status.REJECTED for record in records
-            )
+            self._records(records, err)
             on_records(records, opened)
         return opened
+
+    def _records(self, records: Sequence[StepRecord], err: TextIO) -> None:
+        """Count one line's records; the first session's rejection is reported at once."""
+        first = records[0]
+        self.outcomes[first.status] += 1
+        if first.status is Status.REJECTED:
+            self._reject(first, err)
+        self.any_rejected = self.any_rejected or any(
+            record.status is Status.REJECTED for record in records
+        )
+
+    def _reject(self, record: StepRecord, err: TextIO) -> None:
+        self.rejected += 1
+        self.any_rejected = True
+        codes = ",".join(record.codes)
+        err.write(printable(f"{self.label}:{record.line}: {codes}: {record.message}") + "\n")
 
     def _count(
         self,
@@ -143,36 +199,27 @@ class Runner:
         open_once: Callable[[Config], Sequence[Session]],
         on_comment: Callable[[str], None] | None,
     ) -> Sequence[Session]:
-        """``run`` when nobody reads the records (summaries): the same steps and counts, but a
-        step record is made only for a rejected step (the hot path of ``--format summary``)."""
+        """``run`` when nobody reads the records (summaries): the same steps, counts and
+        rejected lines, but a step record is made only for a rejected step (the hot path of
+        ``--format summary``)."""
         sessions: Sequence[Session] | None = None
         counts = dict.fromkeys(Status, 0)
+        rejected = Status.REJECTED
         for item in self.items(err, on_comment):
             if sessions is None:
                 sessions = open_once(self.config)
             if type(item) is ScriptOp and len(sessions) == 1:
                 step = sessions[0].apply(item.op)
-                counts[step.status] += 1
-                if step.status is Status.REJECTED:
-                    self.rejected.append(record_of_step(item, step))
-                    self.any_rejected = True
+                status = step.status
+                counts[status] += 1
+                if status is rejected:
+                    self._reject(record_of_step(item, step), err)
                 continue
-            records = [record_of(session, item) for session in sessions]
-            counts[records[0].status] += 1
-            if records[0].status is Status.REJECTED:
-                self.rejected.append(records[0])
-            self.any_rejected = self.any_rejected or any(
-                record.status is Status.REJECTED for record in records
-            )
+            self._records([record_of(session, item) for session in sessions], err)
         if sessions is None:
             sessions = open_once(self.config)
         self.outcomes.update({status: count for status, count in counts.items() if count})
         return sessions
-
-    def report_rejected(self, err: TextIO) -> None:
-        for record in self.rejected:
-            codes = ",".join(record.codes)
-            err.write(f"{self.label}:{record.line}: {codes}: {record.message}\n")
 
 
 def book(name: str, free: int | None) -> PriceBook:
@@ -192,5 +239,6 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 def dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=False)
+    """JSON on ``out``; ``\\uXXXX`` escapes where ``out`` cannot encode a character (#17)."""
+    json.dump(data, out, indent=2, sort_keys=True, ensure_ascii=not is_unicode(out))
     out.write("\n")

@@ -112,7 +112,7 @@ def _track(state: CioState, op: Track) -> tuple[CioState, Step]:
         waiting = state.waiting.set(anonymous_id, (*state.waiting.get(anonymous_id, ()), event.seq))
         state = replace(state, waiting=waiting)
         return _store(state, event), Step(status=Status.APPLIED, rules=("CIO-01", "CIO-02"))
-    in_window = op.timestamp <= assignment.assigned_at + MERGE_WINDOW
+    in_window = op.timestamp - assignment.assigned_at <= MERGE_WINDOW  # no overflow at 9999
     in_retention = assignment.assigned_at - op.timestamp <= RETENTION
     if not (in_window and in_retention):
         # The id was assigned more than five minutes earlier: inert and anonymous.

@@ -38,6 +38,26 @@ class PostHogConfig(Config):
     free_events_per_month: int | None = None
     client: ClientFlavour = ClientFlavour.BROWSER
 
+    def __post_init__(self) -> None:
+        # Settings given as their string values become the enums; others are refused (#17):
+        # a plain string would compare unequal to every mode, a silently wrong number.
+        for name, kind in (("person_profiles", PersonProfiles), ("client", ClientFlavour)):
+            value = getattr(self, name)
+            if type(value) is not kind:
+                try:
+                    object.__setattr__(self, name, kind(value))
+                except ValueError:
+                    choices = ", ".join(member.value for member in kind)
+                    raise IdentityError(
+                        Code.INVALID_OPERATION,
+                        f"config: {name} {value!r} is not one of {choices}",
+                    ) from None
+        free = self.free_events_per_month
+        if free is not None and (type(free) is not int or free < 0):
+            raise IdentityError(
+                Code.INVALID_OPERATION, "config: free_events_per_month must be a whole number >= 0"
+            )
+
 
 _KEYS = {"person_profiles", "free_events_per_month", "client"}
 

@@ -290,7 +290,7 @@ def _personless_event(
     if key is None:
         return PersonMode.PROPERTYLESS, ("SV-24", "SV-25")
     person = view.graph.person(key)
-    if op.timestamp > person.created_at + FORCE_UPGRADE_GRACE:
+    if op.timestamp - person.created_at > FORCE_UPGRADE_GRACE:  # no overflow at year 9999
         return PersonMode.FORCE_UPGRADE, ("SV-24", "SV-26")
     return PersonMode.PROPERTYLESS, ("SV-24", "SV-26")
 

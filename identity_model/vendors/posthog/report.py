@@ -105,7 +105,7 @@ def describe(state: PostHogState) -> list[str]:
             if value is None and name.startswith("$initial_"):
                 nulls += 1  # posthog-js sends every campaign key, null when absent
                 continue
-            lines.append(f"      {name} = {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"      {name} = {json.dumps(thaw(value), ensure_ascii=False)}")
         if nulls:
             lines.append(f"      (and {nulls} $initial_* campaign keys = null)")
     lines.append("  Each event belongs to the final person of its distinct id (see --format json).")
