@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
+from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
@@ -126,6 +127,35 @@ class Ingest:
             check_json("ingest", "distinct_id", self.distinct_id)
             object.__setattr__(self, "distinct_id", freeze(self.distinct_id))
         object.__setattr__(self, "properties", freeze_object(self.properties))
+
+    @classmethod
+    def read_plain(
+        cls,
+        distinct_id: Json,
+        event: str,
+        timestamp: datetime,
+        properties: dict[str, Json] | None,
+        *,
+        arrays: bool,
+    ) -> Ingest:
+        """An ``ingest`` read from a script line by the reader's fast lane (``io.fastread``):
+        the fields are checked already (an aware UTC timestamp, a string event, JSON values
+        decoded from the line) and ``properties`` is a dict nobody else holds. Without arrays
+        in the line (``arrays``), only its top level is frozen here (a read-only view, no
+        copy): nested objects are frozen where a rule keeps them (``jsontypes.kept``). Equal
+        to ``Ingest(...)`` of the same values (whose arrays become tuples)."""
+        op = object.__new__(cls)
+        _set = object.__setattr__
+        _set(op, "distinct_id", distinct_id if type(distinct_id) is str else freeze(distinct_id))
+        _set(op, "event", event)
+        _set(op, "timestamp", timestamp)
+        if not properties:
+            _set(op, "properties", EMPTY_OBJECT)
+        elif arrays:
+            _set(op, "properties", freeze_object(properties))
+        else:
+            _set(op, "properties", MappingProxyType(properties))
+        return op
 
     @classmethod
     def read(cls, fields: Fields, timestamp: datetime) -> Ingest:

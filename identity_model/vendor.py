@@ -22,7 +22,6 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
@@ -261,6 +260,8 @@ def _load_plugins() -> None:
     _plugins_loaded = True
     for module in filter(None, os.environ.get(PLUGINS_ENV, "").split(",")):
         importlib.import_module(module.strip())
+    from importlib.metadata import entry_points  # noqa: PLC0415 (slow to import: only here)
+
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         entry.load()
 

@@ -141,11 +141,13 @@ class Runner:
     ) -> ScriptItem | None:
         if isinstance(raw, TooLong):
             return self.reader.too_long(number)
+        if on_comment is None or raw[:1] == b"{":  # (a line that starts with "{" is no comment)
+            return self.reader.read_bytes(number, raw)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return self.reader.bad_line(number, "not UTF-8 text")
-        if on_comment is not None and text.lstrip().startswith("//"):
+        if text.lstrip().startswith("//"):
             on_comment(text.strip())
         return self.reader.read_line(number, text)
 
