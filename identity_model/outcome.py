@@ -77,6 +77,25 @@ class Outcome:
         return self.step.rules
 
 
+_new = object.__new__
+_SET_STATUS, _SET_CODES, _SET_EVENT, _SET_RULES, _SET_MESSAGE = (
+    Step.__dict__[name].__set__ for name in ("status", "codes", "event", "rules", "message")
+)
+
+
+def applied(codes: tuple[Code, ...], event: Event | None, rules: tuple[RuleId, ...]) -> Step:
+    """``Step(status=APPLIED, codes=codes, event=event, rules=rules)``, built for the hot path
+    (one per event): its slots are written directly, which is about twice as fast as the
+    frozen dataclass's ``__init__``. The same value."""
+    step: Step = _new(Step)
+    _SET_STATUS(step, Status.APPLIED)
+    _SET_CODES(step, codes)
+    _SET_EVENT(step, event)
+    _SET_RULES(step, rules)
+    _SET_MESSAGE(step, "")
+    return step
+
+
 def rejected(code: Code, message: str, *rules: RuleId) -> Step:
     return Step(status=Status.REJECTED, codes=(code,), rules=rules, message=message)
 

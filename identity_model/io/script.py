@@ -14,9 +14,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
+from msgspec import Struct
+
 from identity_model.errors import Code, IdentityError
 from identity_model.fields import Fields
-from identity_model.io.fastread import PlainIngest, plain_ingest
+from identity_model.io.fastread import plain_ingest
 from identity_model.io.limits import MAX_LINE_BYTES, JsonRefused, check_value, loads_line
 from identity_model.operations import Config, Ingest, Operation, read_neutral
 from identity_model.vendor import DEFAULT_VENDOR, ProfileBase, VendorProfile, vendor_named
@@ -27,8 +29,9 @@ DEFAULT_TIME_STEP = timedelta(seconds=1)
 _RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScriptOp:
+class ScriptOp(Struct, frozen=True, kw_only=True):
+    """An operation read from line ``line`` (a frozen ``msgspec.Struct``: one per line)."""
+
     line: int
     op: Operation
 
@@ -168,35 +171,32 @@ class ScriptReader:
     def read_bytes(self, number: int, raw: bytes) -> ScriptItem | None:
         """``read_line`` for a line as read from a file (not UTF-8: a bad line). A plain
         ``ingest`` line takes the fast lane (``io.fastread``): the same item, sooner."""
-        if self._neutral_only:
-            value = plain_ingest(raw)
-            if value is not None:
-                item = self._plain_ingest(number, value, arrays=b"[" in raw)
-                if item is not None:
-                    return item
+        value = plain_ingest(raw) if self._neutral_only else None
+        if value is not None:
+            given, last = value.timestamp, self._last_time
+            try:
+                if given is not None:
+                    timestamp = parse_timestamp(given, line=number)
+                else:
+                    timestamp = FIRST_DEFAULT_TIME if last is None else last + DEFAULT_TIME_STEP
+            except (IdentityError, OverflowError):
+                pass  # the careful way says why
+            else:
+                self._seen_operation = True
+                self._last_time = timestamp
+                op = Ingest.read_plain(
+                    value.distinct_id,
+                    value.event,
+                    timestamp,
+                    value.properties,
+                    arrays=b"[" in raw,
+                )
+                return ScriptOp(line=number, op=op)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return self.bad_line(number, "not UTF-8 text")
         return self.read_line(number, text)
-
-    def _plain_ingest(self, number: int, value: PlainIngest, *, arrays: bool) -> ScriptOp | None:
-        given = value.timestamp
-        try:
-            if given is not None:
-                timestamp = parse_timestamp(given, line=number)
-            elif self._last_time is None:
-                timestamp = FIRST_DEFAULT_TIME
-            else:
-                timestamp = self._last_time + DEFAULT_TIME_STEP
-        except (IdentityError, OverflowError):
-            return None  # the careful way says why
-        self._seen_operation = True
-        self._last_time = timestamp
-        op = Ingest.read_plain(
-            value.distinct_id, value.event, timestamp, value.properties, arrays=arrays
-        )
-        return ScriptOp(line=number, op=op)
 
     def read_line(self, number: int, text: str) -> ScriptItem | None:
         stripped = text.strip()

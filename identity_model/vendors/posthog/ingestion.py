@@ -19,7 +19,7 @@ from msgspec import Struct, structs
 from identity_model.errors import Code
 from identity_model.jsontypes import JsonObject, kept
 from identity_model.operations import Ingest
-from identity_model.outcome import Status, Step
+from identity_model.outcome import Status, Step, applied
 from identity_model.rules import RuleId, ServerRule
 from identity_model.vendor import Decision
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
@@ -231,9 +231,7 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
     else:
         mode, personless_rules = _personless_event(view, op, distinct_id)
         event = _event(op, view.stored_events, distinct_id, mode, rules + personless_rules, device)
-        return Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules), Facts(
-            event=event
-        )
+        return applied(codes, event, event.rules), Facts(event=event)
     event = _event(op, view.stored_events, distinct_id, mode, rules, device)
     facts = Facts(
         group=group,
@@ -244,7 +242,7 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
         else None,
         event=event,
     )
-    return Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules), facts
+    return applied(codes, event, event.rules), facts
 
 
 def _event(

@@ -8,12 +8,13 @@ for ``evolve``, many for a batch) and ``finish`` returns the next ``PostHogState
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Protocol
 
 from immutables import Map
 from msgspec import Struct
 
-from identity_model.events import NO_USAGE, BillingKind, Usage, month_of
+from identity_model.events import NO_USAGE, BillingKind, Usage, month_name
 from identity_model.jsontypes import Json
 from identity_model.vendors.posthog.config import PostHogConfig
 from identity_model.vendors.posthog.device import Device
@@ -99,7 +100,7 @@ class StateBuilder:
         self._groups = state.groups.mutate()
         self.stored_events = state.stored_events
         self.usage = state.usage
-        self._usage: dict[tuple[str, BillingKind], int] = {}  # billed since the last finish
+        self._usage: dict[tuple[int, int, BillingKind], int] = {}  # billed since the last finish
 
     def device(self, name: str) -> Device | None:
         return self._devices.get(name)
@@ -124,14 +125,19 @@ class StateBuilder:
             self.stored_events += 1
             kind = event.billed_as
             if kind is not None:
-                meter = (month_of(event.timestamp), kind)
+                # Counted in its UTC month, as ``month_of`` says (named at ``finish``).
+                time = event.timestamp
+                if time.tzinfo is not UTC:
+                    time = time.astimezone(UTC)
+                meter = (time.year, time.month, kind)
                 self._usage[meter] = self._usage.get(meter, 0) + 1
 
     def finish(self) -> PostHogState:
         usage = self.usage
         if self._usage:
             months = usage.mutate()
-            for (month, kind), count in self._usage.items():
+            for (year, month_number, kind), count in self._usage.items():
+                month = month_name(year, month_number)
                 months[month] = months.get(month, NO_USAGE).plus(kind, count)
             usage = months.finish()
         state = PostHogState(
