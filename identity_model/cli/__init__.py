@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
@@ -19,6 +19,17 @@ from identity_model.cli.runner import EXIT_USAGE, RefusedRun, UsageError
 from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+
+
+class _VendorChoices:
+    """``--vendor``'s choices, looked up only when used: finding plugin vendors reads the
+    installed packages' entry points, which costs every run that does not need them."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in vendor_names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(vendor_names())
 
 
 def _person_profiles() -> list[str]:
@@ -118,7 +129,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=_person_profiles(),
         help="override the config line",
     )
-    replay_cmd.add_argument("--vendor", choices=vendor_names(), help="override the config line")
+    replay_cmd.add_argument(
+        "--vendor",
+        choices=_VendorChoices(),
+        metavar="VENDOR",  # (argparse would list the choices when the parser is built)
+        help="override the config line: one of %(choices)s",
+    )
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )

@@ -108,46 +108,44 @@ class Runner:
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
             handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
-            for number, raw in enumerate(self._read(handle, size, err), start=1):
-                item = self._item(number, raw, on_comment)
+            lines = _lines(handle, size, err)
+            reader = self.reader
+            number = 0
+            while True:
+                try:
+                    raw = next(lines)
+                except StopIteration:
+                    return
+                except OSError as error:  # a read that fails midway: an io_error (#17)
+                    where = "standard input" if self.path == "-" else self.label
+                    raise IdentityError(
+                        Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
+                    ) from None
+                number += 1
+                # (a line that starts with "{" is no comment)
+                if type(raw) is bytes and (on_comment is None or raw[:1] == b"{"):
+                    item = reader.read_bytes(number, raw)
+                else:
+                    item = self._item(number, raw, on_comment)
                 if item is None:
                     continue
-                refused = self.reader.config_error
+                refused = reader.config_error
                 if refused is not None:  # never the script under the defaults (#17)
                     raise RefusedRun(
                         f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
                     )
                 yield item
 
-    def _read(
-        self, handle: IO[bytes] | None, size: int | None, err: TextIO
-    ) -> Iterator[bytes | TooLong]:
-        """The input's lines; a read that fails midway is an ``io_error`` naming the input."""
-        lines = _lines(handle, size, err)
-        while True:
-            try:
-                raw = next(lines)
-            except StopIteration:
-                return
-            except OSError as error:
-                where = "standard input" if self.path == "-" else self.label
-                raise IdentityError(
-                    Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
-                ) from None
-            yield raw
-
     def _item(
         self, number: int, raw: bytes | TooLong, on_comment: Callable[[str], None] | None
     ) -> ScriptItem | None:
         if isinstance(raw, TooLong):
             return self.reader.too_long(number)
-        if on_comment is None or raw[:1] == b"{":  # (a line that starts with "{" is no comment)
-            return self.reader.read_bytes(number, raw)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return self.reader.bad_line(number, "not UTF-8 text")
-        if text.lstrip().startswith("//"):
+        if on_comment is not None and text.lstrip().startswith("//"):
             on_comment(text.strip())
         return self.reader.read_line(number, text)
 

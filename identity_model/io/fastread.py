@@ -45,6 +45,7 @@ class PlainIngest(
     timestamp: str | None = None
 
 
+_DEPTH_BYTES = 2 * MAX_DEPTH  # a shorter line cannot open more than MAX_DEPTH levels
 _decode = msgspec.json.Decoder(PlainIngest).decode
 _encode = msgspec.json.Encoder().encode
 
@@ -55,7 +56,7 @@ def plain_ingest(raw: bytes) -> PlainIngest | None:
         raw[:1] != b"{"
         or len(raw) > FAST_MAX_BYTES
         or b"\\" in raw
-        or raw.count(b"{") + raw.count(b"[") > MAX_DEPTH
+        or (len(raw) > _DEPTH_BYTES and raw.count(b"{") + raw.count(b"[") > MAX_DEPTH)
     ):
         return None
     try:

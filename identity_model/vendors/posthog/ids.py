@@ -71,19 +71,26 @@ class CapturedId(Struct, frozen=True, kw_only=True):
     rules: tuple[RuleId, ...]
 
 
-_PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
+PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
 
 
-def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
-    """SV-01..SV-04: the root id, else ``properties.distinct_id``; stringified, cleaned, cut."""
-    if (
+def is_plain_distinct_id(raw: Json) -> bool:
+    """A root id that capture takes as it is (SV-01 only): a string, not blank at its start,
+    no NUL, not too long. ``capture_distinct_id`` of it is the id itself, with no code."""
+    return (
         type(raw) is str
         and 0 < len(raw) <= MAX_DISTINCT_ID_LENGTH
         and raw[0] not in _RUST_WHITESPACE
         and "\x00" not in raw
-    ):
-        return CapturedId(distinct_id=raw, codes=(), rules=_PLAIN_ID_RULES)
-    rules: list[RuleId] = [*_PLAIN_ID_RULES]
+    )
+
+
+def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
+    """SV-01..SV-04: the root id, else ``properties.distinct_id``; stringified, cleaned, cut."""
+    if is_plain_distinct_id(raw):
+        assert isinstance(raw, str)
+        return CapturedId(distinct_id=raw, codes=(), rules=PLAIN_ID_RULES)
+    rules: list[RuleId] = [*PLAIN_ID_RULES]
     value: object = raw
     if value is None:
         value = properties.get("distinct_id")

@@ -24,8 +24,10 @@ from identity_model.rules import RuleId, ServerRule
 from identity_model.vendor import Decision
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
 from identity_model.vendors.posthog.ids import (
+    PLAIN_ID_RULES,
     capture_distinct_id,
     is_distinct_id_illegal,
+    is_plain_distinct_id,
     js_string,
     js_truthy,
 )
@@ -48,6 +50,8 @@ FORCE_UPGRADE_GRACE = timedelta(minutes=1)
 DROP_RULE: Final = "SV-23"  # a personless merge or group event is dropped
 
 _MISSING = object()
+PERSON_FLAG_RULE: Final = "SV-22"  # whether the event is person-processed
+_PLAIN_RULES: tuple[RuleId, ...] = (*PLAIN_ID_RULES, PERSON_FLAG_RULE)
 
 
 # --- the merge decision as a table (SV-09..SV-16) ---------------------------------------------
@@ -200,18 +204,23 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
     """``decide_ingest`` without the ``Decision`` around it (the batch's hot path): the facts
     are present only when the step is applied."""
     # SV-05: the event's own distinct id is never checked against the illegal list.
-    captured = capture_distinct_id(op.distinct_id, op.properties)
-    distinct_id = captured.distinct_id
-    if distinct_id is None:
-        return Step(
-            status=Status.REJECTED,
-            codes=captured.codes,
-            rules=captured.rules,
-            message="no usable distinct id (root distinct_id, then properties.distinct_id)",
-        ), None
-    processing, flag_codes = _processes_person(op.properties)
-    rules: tuple[RuleId, ...] = (*captured.rules, "SV-22")
-    codes = captured.codes + flag_codes
+    raw_id, properties = op.distinct_id, op.properties
+    processing, flag_codes = _processes_person(properties)
+    rules: tuple[RuleId, ...]
+    if is_plain_distinct_id(raw_id):  # the common id, taken as it is (no CapturedId made)
+        assert isinstance(raw_id, str)
+        distinct_id, rules, codes = raw_id, _PLAIN_RULES, flag_codes
+    else:
+        captured = capture_distinct_id(raw_id, properties)
+        if captured.distinct_id is None:
+            return Step(
+                status=Status.REJECTED,
+                codes=captured.codes,
+                rules=captured.rules,
+                message="no usable distinct id (root distinct_id, then properties.distinct_id)",
+            ), None
+        distinct_id = captured.distinct_id
+        rules, codes = (*captured.rules, PERSON_FLAG_RULE), captured.codes + flag_codes
     if processing:
         change, group = _person_event(view, op, distinct_id)
         rules += change.rules
