@@ -34,7 +34,12 @@ FAST_MAX_BYTES = 1024 * 1024  # longer lines are rare: they go the careful way
 
 
 class PlainIngest(
-    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, frozen=True, kw_only=True
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    omit_defaults=True,
+    frozen=True,
+    kw_only=True,
+    gc=False,
 ):
     """An ``ingest`` line as msgspec decodes it (any other shape is a decoding error)."""
 

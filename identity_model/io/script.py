@@ -29,7 +29,7 @@ DEFAULT_TIME_STEP = timedelta(seconds=1)
 _RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-class ScriptOp(Struct, frozen=True, kw_only=True):
+class ScriptOp(Struct, frozen=True, kw_only=True, gc=False):
     """An operation read from line ``line`` (a frozen ``msgspec.Struct``: one per line)."""
 
     line: int

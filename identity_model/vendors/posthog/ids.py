@@ -63,7 +63,7 @@ def is_distinct_id_illegal(distinct_id: str) -> bool:
     )
 
 
-class CapturedId(Struct, frozen=True, kw_only=True):
+class CapturedId(Struct, frozen=True, kw_only=True, gc=False):
     """The distinct id capture derived from a raw event, or why it refused the event."""
 
     distinct_id: str | None

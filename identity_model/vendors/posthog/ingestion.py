@@ -100,7 +100,7 @@ MERGE_TABLE: Mapping[tuple[_Known, bool], _Row] = {
 }
 
 
-class _PersonChange(Struct, frozen=True, kw_only=True):
+class _PersonChange(Struct, frozen=True, kw_only=True, gc=False):
     """The person an event belongs to after its merge, and what the merge writes."""
 
     rules: tuple[RuleId, ...] = ()

@@ -20,7 +20,7 @@ EMPTY_PROPERTIES: PersonProperties = Map()
 UPDATE_KEYS = ("$set", "$set_once", "$unset")
 
 
-class PropertyUpdates(Struct, frozen=True, kw_only=True):
+class PropertyUpdates(Struct, frozen=True, kw_only=True, gc=False):
     """What one event asks of its person's properties."""
 
     set: JsonObject = EMPTY_OBJECT

@@ -32,7 +32,7 @@ GroupProperties = Map[str, Json]
 NO_GROUP: GroupProperties = Map()
 
 
-class Facts(Struct, frozen=True, kw_only=True):
+class Facts(Struct, frozen=True, kw_only=True, gc=False):
     """What one applied operation writes, in this order (a frozen ``msgspec.Struct``: one is
     made per event on the hot path)."""
 
@@ -109,17 +109,19 @@ class StateBuilder:
         return self._groups.get(key, NO_GROUP)
 
     def write(self, facts: Facts) -> None:
-        if facts.device is not None:
-            self._devices[facts.device.name] = facts.device
-        if facts.group is not None:
-            self._groups[facts.group[0]] = facts.group[1]
-        graph = self.graph
-        for distinct_id, key in facts.owners:
-            graph.assign(distinct_id, key)
-        if facts.redirect is not None:
-            graph.redirect(*facts.redirect)
-        if facts.person is not None:
-            graph.put(*facts.person)
+        device, group, person = facts.device, facts.group, facts.person
+        if device is not None:
+            self._devices[device.name] = device
+        if group is not None:
+            self._groups[group[0]] = group[1]
+        if facts.owners or facts.redirect is not None or person is not None:
+            graph = self.graph
+            for distinct_id, key in facts.owners:
+                graph.assign(distinct_id, key)
+            if facts.redirect is not None:
+                graph.redirect(*facts.redirect)
+            if person is not None:
+                graph.put(*person)
         event = facts.event
         if event is not None:
             self.stored_events += 1
