@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from identity_model.errors import Code, IdentityError
+from identity_model.events import Event
 from identity_model.operations import NEUTRAL_OPERATIONS, Operation, VendorOperation
 from identity_model.outcome import Outcome, Status, Step
 from identity_model.world import World, empty_world, keeping_events
@@ -83,6 +84,11 @@ class Session:
             if self._log is not None and event is not None and event.stored:
                 self._log[len(self._log)] = event
         return step
+
+    def person_label(self, event: Event) -> str:
+        """The vendor's ``person_label`` of ``event`` now, read from the batch: no world is
+        made (``world`` would snapshot the state at every step)."""
+        return self._batch.person_label(event)
 
     @property
     def world(self) -> World[Any]:

@@ -95,6 +95,11 @@ class Batch(Protocol[S_co]):
         """The state so far, as an immutable value; the batch goes on from it."""
         ...
 
+    def person_label(self, event: Event) -> str:
+        """The profile's ``person_label`` of ``event`` in the state so far, without making a
+        state value (the replay table asks it at every step)."""
+        ...
+
 
 class VendorProfile(Protocol[S, F]):
     """One vendor's rules. Every method is pure (no I/O, no clock): time comes with the ops."""
@@ -180,6 +185,9 @@ class FoldBatch(Generic[S, F]):
 
     def finish(self) -> S:
         return self._state
+
+    def person_label(self, event: Event) -> str:
+        return self._profile.person_label(self._state, event)
 
 
 class ProfileBase(ABC, Generic[S, F]):

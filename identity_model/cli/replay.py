@@ -80,7 +80,7 @@ class TextRenderer:
                 self.comment(text)
         event = record.event
         profile = session.profile
-        person = "-" if event is None else profile.person_label(session.world.state, event)
+        person = "-" if event is None else session.person_label(event)
         billed = (
             "-" if event is None else (event.billed_as.value if event.billed_as else "not billed")
         )

@@ -74,6 +74,9 @@ class _Batch:
     def finish(self) -> PostHogState:
         return self._builder.finish()
 
+    def person_label(self, event: Event) -> str:
+        return views.person_label(self._builder, event)
+
 
 class PostHog(ProfileBase[PostHogState, Facts]):
     name = NAME

@@ -13,7 +13,7 @@ from identity_model.outcome import Step, StepRecord
 from identity_model.rules import DECISIVE_SERVER_RULES
 from identity_model.vendor import MonthlyUsage
 from identity_model.vendors.posthog.persons import PersonGraph, PersonKey
-from identity_model.vendors.posthog.state import PostHogState
+from identity_model.vendors.posthog.state import PostHogState, View
 
 
 def usage(state: PostHogState) -> MonthlyUsage:
@@ -74,7 +74,8 @@ def summary(state: PostHogState) -> dict[str, int]:
     }
 
 
-def person_label(state: PostHogState, event: Event) -> str:
+def person_label(state: View, event: Event) -> str:
+    """``P<key>`` of the person ``event`` belongs to now, in a state or a builder ("-": none)."""
     key = state.graph.key_of(event.distinct_id) if event.stored else None
     return "-" if key is None else f"P{key}"
 
