@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
@@ -147,6 +147,13 @@ class VendorProfile(Protocol[S, F]):
         ``steps``. Events come from the records (they flow out of the fold in the steps)."""
         ...
 
+    def report_stream(self, state: S, records: Iterable[StepRecord]) -> dict[str, Any]:
+        """``report``, but its ``events`` may be any iterable, consumed once as it is written
+        (``replay --format json`` streams it: ``records`` may come from a file). A vendor
+        whose report can resolve events one by one returns an iterator, and memory stays
+        bounded by identities; ``ProfileBase``'s default is ``report`` itself."""
+        ...
+
     def usage(self, state: S) -> MonthlyUsage:
         """Billed events per month and meter, months in order."""
         ...
@@ -220,6 +227,9 @@ class ProfileBase(ABC, Generic[S, F]):
 
     def parse_operation(self, name: str, fields: Fields) -> Operation | None:
         return None
+
+    def report_stream(self, state: S, records: Iterable[StepRecord]) -> dict[str, Any]:
+        return self.report(state, records if isinstance(records, Sequence) else list(records))
 
     def batch(self, state: S) -> Batch[S]:
         return FoldBatch(self, state)

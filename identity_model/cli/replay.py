@@ -19,10 +19,11 @@ from identity_model.cli.runner import (
     free_events,
     money,
 )
-from identity_model.cli.terminal import printable
+from identity_model.cli.terminal import is_unicode, printable
 from identity_model.io.books import load_price_book
-from identity_model.io.report import build_report
+from identity_model.io.report import write_report
 from identity_model.io.rules import rules
+from identity_model.io.spool import RecordSpool
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
@@ -183,11 +184,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         renderer.finish(session.world, args.book)
     elif args.format == "json":
-        records: list[StepRecord] = []
-        (session,) = runner.run(
-            err, one_session, on_records=lambda found, _: records.append(found[0])
-        )
-        dump(build_report(records, session.world), out)
+        # The records go to a file as they come; the report is written as it is made (#10).
+        with RecordSpool() as records:
+            (session,) = runner.run(
+                err, one_session, on_records=lambda found, _: records.append(found[0])
+            )
+            write_report(out, records, session.world, ensure_ascii=not is_unicode(out))
     else:
         (session,) = runner.run(err, one_session)
         dump(summary(session.world, runner), out)

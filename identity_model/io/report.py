@@ -8,9 +8,10 @@ records and the final world into the ``identity-model-report/1`` object: the cor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from identity_model.events import Event
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
@@ -105,15 +106,17 @@ def _run(reader: ScriptReader, items: Iterable[ScriptItem], keep_events: bool) -
 
 
 def steps_entry(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
-    return [
-        {
+    return list(_steps(records))
+
+
+def _steps(records: Iterable[StepRecord]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        yield {
             "line": record.line,
             "op": record.op,
             "outcome": record.status.value,
             "codes": [code.value for code in record.codes],
         }
-        for record in records
-    ]
 
 
 def build_report(records: Sequence[StepRecord], world: World[Any]) -> dict[str, Any]:
@@ -123,3 +126,44 @@ def build_report(records: Sequence[StepRecord], world: World[Any]) -> dict[str, 
         "steps": steps_entry(records),
         **world.profile.report(world.state, records),
     }
+
+
+def write_report(
+    out: TextIO, records: Iterable[StepRecord], world: World[Any], *, ensure_ascii: bool
+) -> None:
+    """``build_report``, written as it is made: exactly the text of
+    ``json.dump(build_report(...), out, indent=2, sort_keys=True)`` and a newline, with the
+    ``steps`` and the vendor's ``events`` written one by one from ``records`` (iterated once
+    per section: a ``RecordSpool`` keeps them on disk), never held as one report."""
+    body = world.profile.report_stream(world.state, records)
+    body["format"] = REPORT_FORMAT
+    body["steps"] = _steps(records)
+    _dump_object(out, body, ensure_ascii)
+    out.write("\n")
+
+
+def _dump_object(out: TextIO, body: dict[str, Any], ensure_ascii: bool) -> None:
+    """The top-level object as ``json.dump(..., indent=2, sort_keys=True)`` writes it; a value
+    that is an iterator is written as an array, item by item."""
+
+    def dumps(value: Any, indent: str) -> str:
+        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
+        return text.replace("\n", "\n" + indent)
+
+    if not body:
+        out.write("{}")
+        return
+    separator = "{\n  "
+    for key in sorted(body):
+        out.write(separator + json.dumps(key, ensure_ascii=ensure_ascii) + ": ")
+        separator = ",\n  "
+        value = body[key]
+        if not isinstance(value, Iterator):
+            out.write(dumps(value, "  "))
+            continue
+        opened = False
+        for item in value:
+            out.write(("[\n    " if not opened else ",\n    ") + dumps(item, "    "))
+            opened = True
+        out.write("\n  ]" if opened else "[]")
+    out.write("\n}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from identity_model.billing.pricing import DEFAULT_BOOK
@@ -104,6 +104,9 @@ class PostHog(ProfileBase[PostHogState, Facts]):
 
     def report(self, state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]:
         return views.report(state, records)
+
+    def report_stream(self, state: PostHogState, records: Iterable[StepRecord]) -> dict[str, Any]:
+        return views.report_stream(state, records)
 
     def usage(self, state: PostHogState) -> MonthlyUsage:
         return views.usage(state)

@@ -4,7 +4,7 @@ final person of their distinct id, persons in report order, usage."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from identity_model.events import Event, total_usage
@@ -28,28 +28,19 @@ def persons_in_report_order(graph: PersonGraph) -> list[tuple[PersonKey, list[st
 
 
 def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]:
+    parts = report_stream(state, records)
+    parts["events"] = list(parts["events"])
+    return parts
+
+
+def report_stream(state: PostHogState, records: Iterable[StepRecord]) -> dict[str, Any]:
+    """``report`` whose ``events`` is an iterator over ``records`` (read once, as it goes):
+    memory is bounded by the persons, not by the events."""
     graph = state.graph
     persons = persons_in_report_order(graph)
     person_index = {key: index for index, (key, _) in enumerate(persons)}
-    events = []
-    for index, record in enumerate(records):
-        event = record.event
-        if event is None:
-            continue
-        # An event belongs to the final person of its distinct id; a dropped one to nobody.
-        key = graph.key_of(event.distinct_id) if event.stored else None
-        billed = event.billed_as
-        events.append(
-            {
-                "step": index,
-                "event": event.event,
-                "distinct_id": event.distinct_id,
-                "billed_as": None if billed is None else billed.value,
-                "person": None if key is None else person_index[key],
-            }
-        )
     return {
-        "events": events,
+        "events": _events(graph, person_index, records),
         "persons": [
             {
                 "distinct_ids": ids,
@@ -64,6 +55,25 @@ def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]
         ],
         "usage": total_usage(usage(state)).as_json(),
     }
+
+
+def _events(
+    graph: PersonGraph, person_index: dict[PersonKey, int], records: Iterable[StepRecord]
+) -> Iterator[dict[str, Any]]:
+    for index, record in enumerate(records):
+        event = record.event
+        if event is None:
+            continue
+        # An event belongs to the final person of its distinct id; a dropped one to nobody.
+        key = graph.key_of(event.distinct_id) if event.stored else None
+        billed = event.billed_as
+        yield {
+            "step": index,
+            "event": event.event,
+            "distinct_id": event.distinct_id,
+            "billed_as": None if billed is None else billed.value,
+            "person": None if key is None else person_index[key],
+        }
 
 
 def summary(state: PostHogState) -> dict[str, int]:

@@ -1,0 +1,80 @@
+"""Step records kept in a temporary file, for reports too big to hold (#10).
+
+``replay --format json`` appends every step record here as it goes; at the end the report
+writer reads them back, once per section (``steps``, then the vendor's ``events``), in order.
+Only ``CHUNK`` records are ever in memory: memory is bounded by identities, not events.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import IO, overload
+
+from identity_model.outcome import StepRecord
+
+CHUNK = 4096  # records pickled together
+
+
+class RecordSpool(Sequence[StepRecord]):
+    """An append-only sequence of step records on disk. Iterating reads the file from the
+    start (cheap: a sequential read); indexing scans it (use iteration)."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._pending: list[StepRecord] = []
+        self._chunks = 0
+        self._count = 0
+
+    def append(self, record: StepRecord) -> None:
+        self._pending.append(record)
+        self._count += 1
+        if len(self._pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._file.seek(0, 2)
+            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunks += 1
+            self._pending = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[StepRecord]:
+        self._flush()
+        self._file.seek(0)
+        for _ in range(self._chunks):
+            chunk: list[StepRecord] = pickle.load(self._file)
+            position = self._file.tell()
+            yield from chunk
+            self._file.seek(position)  # (another iteration may have moved it)
+
+    @overload
+    def __getitem__(self, index: int) -> StepRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[StepRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> StepRecord | Sequence[StepRecord]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("spool index out of range")
+        for position, record in enumerate(self):
+            if position == index:
+                return record
+        raise IndexError("spool index out of range")  # pragma: no cover
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> RecordSpool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
