@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, TextIO
 
 from identity_model.events import Event
@@ -145,17 +146,17 @@ def write_report(
 def _dump_object(out: TextIO, body: dict[str, Any], ensure_ascii: bool) -> None:
     """The top-level object as ``json.dump(..., indent=2, sort_keys=True)`` writes it; a value
     that is an iterator is written as an array, item by item."""
+    text = encode_basestring_ascii if ensure_ascii else encode_basestring
 
     def dumps(value: Any, indent: str) -> str:
-        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
-        return text.replace("\n", "\n" + indent)
+        return _pretty(value, indent, text, ensure_ascii)
 
     if not body:
         out.write("{}")
         return
     separator = "{\n  "
     for key in sorted(body):
-        out.write(separator + json.dumps(key, ensure_ascii=ensure_ascii) + ": ")
+        out.write(separator + text(key) + ": ")
         separator = ",\n  "
         value = body[key]
         if not isinstance(value, Iterator):
@@ -167,3 +168,47 @@ def _dump_object(out: TextIO, body: dict[str, Any], ensure_ascii: bool) -> None:
             opened = True
         out.write("\n  ]" if opened else "[]")
     out.write("\n}")
+
+
+def _pretty(value: Any, indent: str, text: Callable[[str], str], ensure_ascii: bool) -> str:
+    """``json.dumps(value, indent=2, sort_keys=True)``, its lines after the first indented by
+    ``indent``: the same text, made without the pure-Python encoder that ``indent`` selects
+    (strings, ints, booleans, null, lists and str-keyed dicts here; anything else by json)."""
+    kind = type(value)
+    if kind is str:
+        return text(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = indent + "  "
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        items = sorted(value.items())
+        return (
+            "{\n"
+            + ",\n".join(
+                inner + text(key) + ": " + _pretty(item, inner, text, ensure_ascii)
+                for key, item in items
+            )
+            + "\n"
+            + indent
+            + "}"
+        )
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        return (
+            "[\n"
+            + ",\n".join(inner + _pretty(item, inner, text, ensure_ascii) for item in value)
+            + "\n"
+            + indent
+            + "]"
+        )
+    dumped = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
+    return dumped.replace("\n", "\n" + indent)

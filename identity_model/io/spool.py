@@ -12,9 +12,35 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
-from identity_model.outcome import StepRecord
+from identity_model.errors import Code
+from identity_model.outcome import Status, StepRecord
 
 CHUNK = 4096  # records pickled together
+_FIELDS = ("line", "op", "status", "codes", "event", "rules", "message")
+_SETTERS = tuple(getattr(StepRecord, name).__set__ for name in _FIELDS)  # slot descriptors
+_Row = tuple[int, str | None, str, tuple[str, ...], object, tuple[str, ...], str]
+
+
+def _row(record: StepRecord) -> _Row:
+    # Plain values pickle fast (a frozen dataclass pickles through dataclasses.fields()).
+    return (
+        record.line,
+        record.op,
+        record.status.value,
+        tuple(code.value for code in record.codes),
+        record.event,
+        record.rules,
+        record.message,
+    )
+
+
+def _record(row: _Row) -> StepRecord:
+    line, op, status, codes, event, rules, message = row
+    record: StepRecord = object.__new__(StepRecord)
+    values = (line, op, Status(status), tuple(map(Code, codes)), event, rules, message)
+    for setter, value in zip(_SETTERS, values, strict=True):
+        setter(record, value)
+    return record
 
 
 class RecordSpool(Sequence[StepRecord]):
@@ -23,12 +49,12 @@ class RecordSpool(Sequence[StepRecord]):
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        self._pending: list[StepRecord] = []
+        self._pending: list[_Row] = []
         self._chunks = 0
         self._count = 0
 
     def append(self, record: StepRecord) -> None:
-        self._pending.append(record)
+        self._pending.append(_row(record))
         self._count += 1
         if len(self._pending) >= CHUNK:
             self._flush()
@@ -47,9 +73,9 @@ class RecordSpool(Sequence[StepRecord]):
         self._flush()
         self._file.seek(0)
         for _ in range(self._chunks):
-            chunk: list[StepRecord] = pickle.load(self._file)
+            chunk: list[_Row] = pickle.load(self._file)
             position = self._file.tell()
-            yield from chunk
+            yield from map(_record, chunk)
             self._file.seek(position)  # (another iteration may have moved it)
 
     @overload
