@@ -107,8 +107,9 @@ def _parser() -> argparse.ArgumentParser:
         "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
         'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
         "'identity-model example' and docs/conformance-format.md.\n\n"
-        "text and summary stream the file (memory holds the model's state, not the lines);\n"
-        "json keeps one small record per line to print the whole report at the end.",
+        "Every format streams the file: memory holds the model's state (persons, ids), not\n"
+        "the lines; json keeps one small record per line in a temporary file and writes the\n"
+        "report as it is made (each event's person is its final one, known at the end).",
     )
     replay_cmd.add_argument(
         "file", nargs="?", help="the script, - for standard input; none: the built-in example"
