@@ -342,7 +342,7 @@ def _person_event(
             properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
         )
         changed, owners = True, (*owners, (distinct_id, key))
-    elif not updates.is_empty:
+    elif updates is not NO_UPDATES and not updates.is_empty:
         rules += ("SV-18",)
         # SV-19: updates apply in processing order (timestamps do not reorder them).
         properties = apply_updates(person.properties, updates)

@@ -73,6 +73,9 @@ def apply_updates(current: PersonProperties, updates: PropertyUpdates) -> Person
     """
     if updates.is_empty:
         return current
+    if not updates.set_once and not updates.unset and len(updates.set) == 1:
+        ((key, value),) = updates.set.items()  # the common update: one `$set` key
+        return current.set(key, kept(value))
     result = current.mutate()
     # The values are kept: frozen here (an operation read from a script freezes only its top
     # level, see ``jsontypes.kept``).
