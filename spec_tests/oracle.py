@@ -118,9 +118,9 @@ def js_truthy(value: Any) -> bool:
 
 
 def parse_time(text: Any) -> datetime:
-    if not isinstance(text, str) or not TIME.match(text):
+    if not isinstance(text, str) or not TIME.fullmatch(text):  # no trailing newline (#17)
         raise BadOp("bad timestamp")
-    m = TIME.match(text)
+    m = TIME.fullmatch(text)
     assert m
     offset = m.group(4)
     if offset in ("Z", "z"):
@@ -129,8 +129,18 @@ def parse_time(text: Any) -> datetime:
         return datetime.fromisoformat(
             m.group(1) + "T" + m.group(2) + (m.group(3) or "")[:7] + offset
         ).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: outside the calendar in UTC
         raise BadOp("bad timestamp") from None
+
+
+def _next_second(clock: datetime | None) -> datetime:
+    """An omitted timestamp: one second after the last, never past the calendar's end."""
+    if clock is None:
+        return datetime(2026, 1, 1, tzinfo=UTC)
+    try:
+        return clock + timedelta(seconds=1)
+    except OverflowError:
+        raise BadOp("no second after the end of the calendar") from None
 
 
 class Oracle:
@@ -386,6 +396,8 @@ def check_shape(obj: dict[str, Any]) -> str:
     for key in ("device", "anonymous_id", "new_anonymous_id", "group_type"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise BadOp(key)
+    if obj.get("device") == "":  # never silently the default device (format, issue #17)
+        raise BadOp("device")
     if name in ("ingest", "capture") and not isinstance(obj.get("event"), str):
         raise BadOp("event")
     if "reset_device_id" in obj and not isinstance(obj["reset_device_id"], bool):
@@ -426,7 +438,7 @@ def run(
             if obj.get("timestamp") is not None:
                 when = parse_time(obj["timestamp"])
             else:
-                when = clock + timedelta(seconds=1) if clock else datetime(2026, 1, 1, tzinfo=UTC)
+                when = _next_second(clock)
         except BadOp:
             step.update(outcome="rejected", codes=["invalid_operation"])
             steps.append(step)
