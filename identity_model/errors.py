@@ -25,6 +25,9 @@ class Code(StrEnum):
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
+    # --- Amplitude (issue #14) ---
+    ID_TOO_SHORT = "id_too_short"  # an id under min_id_length, removed from the event (AMP-11)
+    # --- end Amplitude ---
     # --- robustness codes (issue #17; docs/conformance-format.md, "Extension: robustness") ---
     LIMIT_EXCEEDED = "limit_exceeded"  # a line, nesting, number or count past a documented limit
     IO_ERROR = "io_error"  # standard input or output closed, full or failing

@@ -641,6 +641,20 @@ def test_price_reads_thousands_separators(count: str, events: str) -> None:
     assert f"{events} events" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "amount", ["1e999999", "1e-999999", "NaN", "Infinity", "-0.05", "1_0", "0x10", "", "1" * 10]
+)
+def test_price_refuses_a_unit_price_it_cannot_hold_exactly(amount: str) -> None:
+    result = run(
+        "price", "--vendor", "amplitude", "--plan", "plus", "--purchased-mtus", "1",
+        "--mtu", "5", "--unit-price", amount,
+    )  # fmt: skip
+    no_traceback(result)
+    assert result.returncode == 2, result.stdout
+    assert "--unit-price" in result.stderr
+    assert result.stdout == ""
+
+
 def test_price_refuses_more_than_it_can_price_exactly() -> None:
     most = run("price", "--anonymous-events", "1_000_000_000_000_000", "--format", "json")
     assert most.returncode == 0, most.stderr

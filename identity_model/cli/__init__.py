@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TextIO
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
@@ -64,6 +65,22 @@ def _count(text: str) -> int:
     if value > MAX_EVENTS_PER_MONTH:
         raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
     return value
+
+
+_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,12})?")  # issue #17: no 1e999999, NaN or 1_0
+
+
+def _price(text: str) -> Decimal:
+    """A money amount such as 0.049 (issue #14: Amplitude Plus): plain decimal notation, at
+    most 9 digits before the point and 12 after, so that every amount stays exact (#17)."""
+    if text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError("amounts are >= 0")
+    if not _AMOUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a decimal amount such as 0.049 "
+            "(at most 9 digits before the point and 12 after)"
+        )
+    return Decimal(text.strip())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -198,6 +215,23 @@ def _parser() -> argparse.ArgumentParser:
     price_cmd.add_argument(
         "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
     )
+    # --- vendor books (issue #14) ---
+    price_cmd.add_argument(
+        "--vendor",
+        choices=("posthog", "amplitude"),
+        default="posthog",
+        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+    )
+    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
+    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
+    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
+    price_cmd.add_argument(
+        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
+    )
+    price_cmd.add_argument(
+        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
+    )
+    # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)
     return parser
