@@ -671,6 +671,29 @@ def test_price_refuses_more_than_it_can_price_exactly() -> None:
     assert error.startswith("identity-model: limit_exceeded: "), error
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * _DEEP + b"]" * _DEEP,
+        b'{"name": "x", "currency": NaN}',
+        b'{"name": "x", "name": "y"}',
+        b'{"name": "\xff"}',
+        b'{"n": ' + b"9" * 5000 + b"}",
+    ],
+    ids=["deep", "nan", "duplicate_key", "not_utf8", "huge_integer"],
+)
+def test_a_hostile_price_book_is_one_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
+    book = tmp_path / "book.json"
+    book.write_bytes(content)
+    for args in (("price", "--anonymous-events", "5"), ("replay", "--format", "summary")):
+        result = run(*args, "--book", str(book))
+        no_traceback(result)
+        assert result.returncode == 2, result.stderr
+        (error,) = result.stderr.splitlines()
+        assert error.startswith(f"identity-model: invalid_price_book: {book}: "), error
+        assert result.stdout == ""
+
+
 # --- Low: what text output prints ---------------------------------------------------------------
 
 
@@ -858,6 +881,7 @@ def test_hostile_scripts_replay_to_strict_json_with_a_code_per_rejected_line(
     for record in result.records:
         if record.status.value == "rejected":
             assert record.codes and all(isinstance(code, Code) for code in record.codes)
+            assert record.message.strip(), record  # FILE:LINE: code: message says why
     steps = [
         number
         for number, line in enumerate(lines, start=1)

@@ -175,8 +175,9 @@ class Runner:
             self.outcomes[first.status] += 1
             if first.status is Status.REJECTED:
                 self.rejected += 1
-                codes = ",".join(first.codes)
-                err.write(printable(f"{self.label}:{first.line}: {codes}: {first.message}") + "\n")
+                codes = ",".join(first.codes) or "rejected"
+                message = first.message or "rejected (no message)"
+                err.write(printable(f"{self.label}:{first.line}: {codes}: {message}") + "\n")
             self.any_rejected = self.any_rejected or any(
                 record.status is Status.REJECTED for record in records
             )
