@@ -16,6 +16,7 @@ from typing import Any
 
 from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
+from spec_tests.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
 
 # ---------------------------------------------------------------- constants from the digest
 
@@ -405,6 +406,10 @@ def run(
     for line, obj in enumerate(script, start=1):
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
+            # --- Mixpanel (issue #14): a valid Mixpanel config line hands the script over ---
+            if mixpanel_mode(obj) is not None:
+                return run_mixpanel(script, check_shape, parse_time, BadOp)
+            # --- end Mixpanel ---
             try:
                 config = read_config(obj)
                 if config["vendor"] == "customerio":
