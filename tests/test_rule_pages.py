@@ -24,6 +24,10 @@ DIGEST_IDS = (
     + [f"PR-{n:02d}" for n in range(1, 8)]
     + [f"EL-{n:02d}" for n in range(1, 5)]
     + [f"CIO-{n:02d}" for n in range(1, 15)]
+    # --- Mixpanel (issue #14) ---
+    + [f"MIX-{n:02d}" for n in range(1, 22)]
+    + [f"PRV-{n:02d}" for n in range(1, 5)]
+    # --- end Mixpanel ---
 )
 
 

@@ -1,0 +1,544 @@
+"""Mixpanel's reducer: ``decide(state, op)`` reads, ``evolve(state, verdict)`` applies the facts.
+
+The vendor-neutral operations read as mixpanel-js calls and ``/import`` events
+(docs/rules/mixpanel.md, "How the neutral operations read under Mixpanel").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import assert_never
+
+from immutables import Map
+
+from identity_model.errors import Code
+from identity_model.events import BillingKind
+from identity_model.jsontypes import Json
+from identity_model.operations import (
+    Alias,
+    Capture,
+    CreatePersonProfile,
+    Group,
+    Identify,
+    Ingest,
+    Operation,
+    Reset,
+    SetPersonProperties,
+)
+from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.vendors.mixpanel import rules
+from identity_model.vendors.mixpanel.config import IdMerge
+from identity_model.vendors.mixpanel.ids import (
+    anon_id_is_uuid,
+    device_distinct_id,
+    is_device,
+    is_refused,
+    names_a_user,
+)
+from identity_model.vendors.mixpanel.state import (
+    Cluster,
+    Device,
+    MixpanelEvent,
+    MixpanelState,
+    Month,
+)
+
+IDENTITY_EVENTS = frozenset({"$identify", "$create_alias", "$merge"})
+NOT_BILLED = IDENTITY_EVENTS | {"$opt_in", "$mp_session_record"}  # BILLABLE_EVENTS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
+    """What an event's identity fields say (present, non-empty values only)."""
+
+    identified: str | None = None  # $identified_id
+    anon: str | None = None  # $anon_id
+    alias: str | None = None
+    pair: tuple[str, str] | None = None  # $distinct_ids, when exactly two non-empty strings
+
+
+NO_IDENTITY = Identity()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Facts:
+    """What an applied step changes."""
+
+    clock: datetime
+    device: Device | None = None  # the device as it is after the call
+    event: MixpanelEvent | None = None  # the stored event (its distinct id joins the graph)
+    join: tuple[str, str] | None = None  # merge the second id's cluster into the first's
+    identified_id: str | None = None  # named as $identified_id (original)
+    used_alias: str | None = None  # accepted as an alias (original)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The step, the event it sent (if any) and, when applied, the facts to apply."""
+
+    step: Step
+    event: MixpanelEvent | None = None
+    facts: Facts | None = None
+
+
+def _later(state: MixpanelState, when: datetime) -> datetime:
+    return when if state.clock is None or when > state.clock else state.clock
+
+
+def _refuse(message: str) -> Verdict:
+    return Verdict(step=rejected(Code.INVALID_DISTINCT_ID, message, rules.REFUSED_IDS))
+
+
+# --- decide ------------------------------------------------------------------------------------
+
+
+def decide(state: MixpanelState, op: Operation) -> Verdict:
+    """Pure: what ``op`` does to ``state``; rejected and ignored verdicts carry no facts."""
+    match op:
+        case Ingest():
+            return _ingest(state, op)
+        case (
+            Capture()
+            | Identify()
+            | Alias()
+            | Reset()
+            | Group()
+            | SetPersonProperties()
+            | CreatePersonProfile()
+        ):
+            return _client(state, op)
+        case _:
+            return Verdict(
+                step=ignored(
+                    "no Mixpanel analogue for this operation", code=Code.UNSUPPORTED_OPERATION
+                )
+            )
+
+
+_ID_PROPERTIES = ("$user_id", "$device_id", "$identified_id", "$anon_id", "alias")
+
+
+def _text(value: Json) -> str | None:
+    """A present, non-empty string property, else ``None`` (empty counts as absent)."""
+    return value if isinstance(value, str) and value else None
+
+
+def _pair(value: Json) -> tuple[str, str] | None:
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        return None
+    first, second = value
+    if isinstance(first, str) and isinstance(second, str) and first and second:
+        return first, second
+    return None
+
+
+def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
+    props = op.properties
+    pair = _pair(props.get("$distinct_ids"))
+    for value in (op.distinct_id, *(props.get(key) for key in _ID_PROPERTIES), *(pair or ())):
+        if value is not None and (not isinstance(value, str) or is_refused(value)):
+            return _refuse(f"refused distinct id value {value!r}")
+    given = op.distinct_id if isinstance(op.distinct_id, str) else None
+    user = _text(props.get("$user_id"))
+    device = _text(props.get("$device_id"))
+    identity = Identity(
+        identified=_text(props.get("$identified_id")),
+        anon=_text(props.get("$anon_id")),
+        alias=_text(props.get("alias")),
+        pair=pair,
+    )
+    as_device = None if device is None else device_distinct_id(device)
+    if state.config.id_merge is IdMerge.SIMPLIFIED:
+        choices = [user, as_device, given]
+        rule = rules.SIMPLIFIED_READING
+    else:
+        choices = [given, user, as_device]
+        rule = rules.ORIGINAL_READING
+    # An identity event without a distinct id takes the id it names (decision, ours).
+    if op.event == "$identify":
+        choices.append(identity.identified)
+    if op.event == "$merge" and pair is not None:
+        choices.append(pair[0])
+    distinct_id = next((choice for choice in choices if choice is not None), None)
+    if distinct_id is None:
+        return Verdict(
+            step=rejected(
+                Code.MISSING_DISTINCT_ID,
+                "no distinct_id, $user_id or $device_id (no IP to hash)",
+                rules.REFUSED_IDS,
+            )
+        )
+    return _process(
+        state,
+        name=op.event,
+        distinct_id=distinct_id,
+        device_id=device,
+        user_id=user,
+        when=op.timestamp,
+        identity=identity,
+        from_sdk=False,
+        rules_so_far=(rule,),
+    )
+
+
+def _process(
+    state: MixpanelState,
+    *,
+    name: str,
+    distinct_id: str,
+    device_id: str | None,
+    user_id: str | None,
+    when: datetime,
+    identity: Identity,
+    from_sdk: bool,
+    rules_so_far: Sequence[str],
+    device: Device | None = None,
+) -> Verdict:
+    """One accepted event: its identity effect, its billing, its month."""
+    codes: list[Code] = []
+    step_rules = list(rules_so_far)
+    join: tuple[str, str] | None = None
+    identified_id = used_alias = None
+    match state.config.id_merge:
+        case IdMerge.SIMPLIFIED:
+            if name in IDENTITY_EVENTS:
+                step_rules.append(rules.IDENTITY_EVENTS_IGNORED)
+                if not from_sdk:
+                    codes.append(Code.IDENTITY_EVENT_IGNORED)
+            elif user_id is not None and device_id is not None:
+                join, code, rule = _link(state, user_id, device_distinct_id(device_id))
+                step_rules.append(rule)
+                codes.extend(code)
+        case IdMerge.ORIGINAL:
+            if name == "$identify" and identity.identified and identity.anon:
+                identified_id = identity.identified
+                join, code, rule = _identify_merge(
+                    state, identity.identified, identity.anon, from_sdk=from_sdk
+                )
+                step_rules.append(rule)
+                codes.extend(code)
+            elif name == "$create_alias" and identity.alias and distinct_id:
+                join, code, rule = _alias_merge(state, distinct_id, identity.alias)
+                step_rules.append(rule)
+                codes.extend(code)
+                if not code:
+                    used_alias = identity.alias
+            elif name == "$merge" and identity.pair is not None:
+                join, code, rule = _merge(state, *identity.pair)
+                step_rules.append(rule)
+                codes.extend(code)
+        case _:
+            assert_never(state.config.id_merge)
+    clock = _later(state, when)
+    if name in NOT_BILLED:
+        billed = None
+    elif names_a_user(distinct_id):
+        billed = BillingKind.IDENTIFIED
+    else:
+        billed = BillingKind.ANONYMOUS
+    step_rules.append(rules.BILLABLE_EVENTS)
+    event = MixpanelEvent(
+        event=name,
+        distinct_id=distinct_id,
+        billed_as=billed,
+        device_id=device_id,
+        user_id=user_id,
+        month=clock.strftime("%Y-%m"),
+    )
+    facts = Facts(
+        clock=clock,
+        device=device,
+        event=event,
+        join=join,
+        identified_id=identified_id,
+        used_alias=used_alias,
+    )
+    step = Step(status=Status.APPLIED, codes=tuple(codes), rules=tuple(step_rules))
+    return Verdict(step=step, event=event, facts=facts)
+
+
+_Merge = tuple[tuple[str, str] | None, tuple[Code, ...], str]
+
+
+def _link(state: MixpanelState, user_id: str, device: str) -> _Merge:
+    """Simplified: link ``device`` into ``user_id``'s cluster, once and for good."""
+    key = state.cluster_of.get(device)
+    owners = () if key is None else state.clusters[key].users
+    if not owners:
+        return (user_id, device), (), rules.DEVICE_LINK
+    if owners == (user_id,):
+        return None, (), rules.ONE_USER_PER_CLUSTER
+    return None, (Code.DEVICE_ALREADY_LINKED,), rules.LINKED_DEVICE_STAYS
+
+
+def _too_big(state: MixpanelState, a: str, b: str) -> bool:
+    return state.size_of(a) + state.size_of(b) > rules.CAP
+
+
+def _identify_merge(state: MixpanelState, identified: str, anon: str, *, from_sdk: bool) -> _Merge:
+    if anon == identified:
+        return None, (Code.SAME_IDS,), rules.IDENTIFY_CRITERIA
+    if not anon_id_is_uuid(anon, from_sdk=from_sdk):
+        return None, (Code.ANON_ID_NOT_UUID,), rules.IDENTIFY_CRITERIA
+    if state.together(anon, identified):
+        return None, (), rules.ANON_ALREADY_MERGED
+    members = state.cluster_ids(anon)
+    if any(i in state.identified_ids for i in (members.keys() if members else (anon,))):
+        return None, (Code.ANON_ID_ALREADY_MERGED,), rules.ANON_ALREADY_MERGED
+    if _too_big(state, identified, anon):
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
+    return (identified, anon), (), rules.IDENTIFY_CRITERIA
+
+
+def _alias_merge(state: MixpanelState, distinct_id: str, alias: str) -> _Merge:
+    if alias == distinct_id:
+        return None, (Code.SAME_IDS,), rules.ALIAS_AND_MERGE
+    if alias in state.used_aliases:
+        return None, (Code.ALIAS_ALREADY_EXISTS,), rules.ALIAS_AND_MERGE
+    if state.together(distinct_id, alias):
+        return None, (), rules.ALIAS_AND_MERGE
+    if _too_big(state, distinct_id, alias):
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
+    return (distinct_id, alias), (), rules.ALIAS_AND_MERGE
+
+
+def _merge(state: MixpanelState, first: str, second: str) -> _Merge:
+    if first == second:
+        return None, (Code.SAME_IDS,), rules.ALIAS_AND_MERGE
+    if state.together(first, second):
+        return None, (), rules.ALIAS_AND_MERGE
+    if _too_big(state, first, second):
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
+    return (first, second), (), rules.ALIAS_AND_MERGE
+
+
+# --- the SDK (mixpanel-js) ---------------------------------------------------------------------
+
+ClientOp = Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
+
+
+def _client(state: MixpanelState, op: ClientOp) -> Verdict:
+    stored = state.devices.get(op.device)
+    if stored is None:
+        first = op.anonymous_id if op.anonymous_id is not None else f"{op.device}-anon-0"
+        stored = Device(
+            name=op.device,
+            first_anonymous_id=first,
+            anonymous_id=first,
+            distinct_id=device_distinct_id(first),
+        )
+    if op.anonymous_id is not None and op.anonymous_id != stored.first_anonymous_id:
+        return Verdict(
+            step=rejected(
+                Code.INVALID_OPERATION,
+                f"device {op.device!r} has anonymous id {stored.first_anonymous_id!r}, "
+                f"not {op.anonymous_id!r}",
+            )
+        )
+    device = stored
+    when = op.timestamp
+    match op:
+        case CreatePersonProfile():
+            return Verdict(
+                step=ignored(
+                    "Mixpanel has no person-profile switch", code=Code.UNSUPPORTED_OPERATION
+                )
+            )
+        case Group() | SetPersonProperties():
+            return Verdict(
+                step=Step(status=Status.APPLIED, rules=(rules.PROFILES,)),
+                facts=Facts(clock=_later(state, when), device=device),
+            )
+        case Reset():
+            resets = device.resets + 1
+            fresh = (
+                op.new_anonymous_id
+                if op.new_anonymous_id is not None
+                else f"{device.name}-anon-{resets}"
+            )
+            device = replace(
+                device,
+                anonymous_id=fresh,
+                distinct_id=device_distinct_id(fresh),
+                user_id=None,
+                alias=None,
+                resets=resets,
+            )
+            return Verdict(
+                step=Step(status=Status.APPLIED, rules=(rules.SDK_RESET,)),
+                facts=Facts(clock=_later(state, when), device=device),
+            )
+        case Capture():
+            return _send(state, device, device, op.event, NO_IDENTITY, when, rules.DEVICE_IDS)
+        case Identify() | Alias():
+            value = op.distinct_id if isinstance(op, Identify) else op.alias
+            rule = rules.SDK_IDENTIFY if isinstance(op, Identify) else rules.SDK_ALIAS
+            if not isinstance(value, str) or not value or is_refused(value):
+                return _refuse(f"{value!r} is not a usable distinct id")
+            if value == device.distinct_id:
+                return Verdict(
+                    step=ignored(
+                        "already the current distinct id", rule, code=Code.IDENTIFY_REPEATED
+                    )
+                )
+            if is_device(value):
+                return Verdict(
+                    step=rejected(
+                        Code.INVALID_DISTINCT_ID, "distinct_id cannot have $device: prefix", rule
+                    )
+                )
+            if isinstance(op, Identify):
+                # identify keeps the distinct id only when it is the stored alias.
+                after = replace(device, user_id=value)
+                if value != device.alias:
+                    after = replace(after, distinct_id=value, alias=None)
+                identity = Identity(identified=value, anon=device.distinct_id)
+                return _send(state, after, after, "$identify", identity, when, rule)
+            # alias: $create_alias goes out as the device is; then identify(alias) sets
+            # $user_id and keeps the distinct id (it equals the stored alias).
+            after = replace(device, alias=value, user_id=value)
+            return _send(state, device, after, "$create_alias", Identity(alias=value), when, rule)
+        case _:
+            assert_never(op)
+
+
+def _send(
+    state: MixpanelState,
+    sender: Device,
+    after: Device,
+    name: str,
+    identity: Identity,
+    when: datetime,
+    rule: str,
+) -> Verdict:
+    """One SDK event from ``sender``'s super properties; the device becomes ``after``."""
+    user_id = sender.user_id
+    if state.config.id_merge is IdMerge.SIMPLIFIED:
+        reading = rules.SIMPLIFIED_READING
+        distinct_id = user_id if user_id is not None else device_distinct_id(sender.anonymous_id)
+    else:
+        reading = rules.ORIGINAL_READING
+        distinct_id = identity.identified or sender.distinct_id
+    for value in (sender.anonymous_id, user_id, distinct_id):
+        if value is not None and is_refused(value):
+            return _refuse(f"refused distinct id value {value!r}")
+    return _process(
+        state,
+        name=name,
+        distinct_id=distinct_id,
+        device_id=sender.anonymous_id,
+        user_id=user_id,
+        when=when,
+        identity=identity,
+        from_sdk=True,
+        rules_so_far=(rule, reading),
+        device=after,
+    )
+
+
+# --- evolve ------------------------------------------------------------------------------------
+
+
+def evolve(state: MixpanelState, verdict: Verdict) -> MixpanelState:
+    """Apply an applied verdict's facts."""
+    facts = verdict.facts
+    if facts is None:
+        return state
+    changes = _Changes(state)
+    if facts.device is not None:
+        changes.devices = changes.devices.set(facts.device.name, facts.device)
+    event = facts.event
+    if event is not None:
+        if event.distinct_id:
+            changes.add(event.distinct_id)
+        changes.count(event)
+    if facts.join is not None:
+        changes.join(*facts.join)
+    if facts.identified_id is not None:
+        changes.identified_ids = changes.identified_ids.set(facts.identified_id, True)
+    if facts.used_alias is not None:
+        changes.used_aliases = changes.used_aliases.set(facts.used_alias, True)
+    return changes.finish(facts.clock)
+
+
+class _Changes:
+    """The fields of one evolve step, changed one by one (local to ``evolve``)."""
+
+    def __init__(self, state: MixpanelState) -> None:
+        self.state = state
+        self.devices = state.devices
+        self.cluster_of = state.cluster_of
+        self.clusters = state.clusters
+        self.next_cluster = state.next_cluster
+        self.identified_ids = state.identified_ids
+        self.used_aliases = state.used_aliases
+        self.anonymous = state.anonymous_events
+        self.identified = state.identified_events
+        self.months = state.months
+
+    def add(self, distinct_id: str) -> int:
+        key = self.cluster_of.get(distinct_id)
+        if key is not None:
+            return key
+        key = self.next_cluster
+        self.next_cluster += 1
+        self.cluster_of = self.cluster_of.set(distinct_id, key)
+        users = () if is_device(distinct_id) else (distinct_id,)
+        self.clusters = self.clusters.set(
+            key, Cluster(ids=Map({distinct_id: True}), size=1, users=users)
+        )
+        return key
+
+    def join(self, first: str, second: str) -> None:
+        """One cluster of both; the smaller moves into the larger (union by size)."""
+        keep, gone = self.add(first), self.add(second)
+        if keep == gone:
+            return
+        if self.clusters[keep].size < self.clusters[gone].size:
+            keep, gone = gone, keep
+        big, small = self.clusters[keep], self.clusters[gone]
+        ids = big.ids.mutate()
+        where = self.cluster_of.mutate()
+        for distinct_id in small.ids:
+            ids[distinct_id] = True
+            where[distinct_id] = keep
+        self.cluster_of = where.finish()
+        merged = Cluster(
+            ids=ids.finish(), size=big.size + small.size, users=big.users + small.users
+        )
+        self.clusters = self.clusters.delete(gone).set(keep, merged)
+
+    def count(self, event: MixpanelEvent) -> None:
+        match event.billed_as:
+            case None:
+                return
+            case BillingKind.ANONYMOUS:
+                self.anonymous += 1
+            case BillingKind.IDENTIFIED:
+                self.identified += 1
+            case _:
+                assert_never(event.billed_as)
+        month = self.months.get(event.month) or Month()
+        ids = month.distinct_ids
+        if event.distinct_id:
+            ids = ids.set(event.distinct_id, True)
+        self.months = self.months.set(
+            event.month, Month(billable_events=month.billable_events + 1, distinct_ids=ids)
+        )
+
+    def finish(self, clock: datetime) -> MixpanelState:
+        return replace(
+            self.state,
+            devices=self.devices,
+            cluster_of=self.cluster_of,
+            clusters=self.clusters,
+            next_cluster=self.next_cluster,
+            identified_ids=self.identified_ids,
+            used_aliases=self.used_aliases,
+            anonymous_events=self.anonymous,
+            identified_events=self.identified,
+            months=self.months,
+            clock=clock,
+        )

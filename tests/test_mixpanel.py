@@ -1,0 +1,146 @@
+"""The Mixpanel reducer on its own: purity, the cluster cap at its boundary, no cap in
+simplified, the MTU count, config reading; and the model against the oracle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from identity_model.errors import Code, IdentityError
+from identity_model.operations import Capture, CreatePersonProfile, Identify, Ingest
+from identity_model.outcome import Status
+from identity_model.vendors import mixpanel
+from identity_model.vendors.mixpanel import IdMerge, MixpanelConfig, MixpanelState
+from spec_tests import oracle
+from spec_tests.invariants import report_violations
+from spec_tests.strategies import mixpanel_cap_scripts, mixpanel_scripts
+from tests.mixpanel_adapter import run
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+ORIGINAL = MixpanelConfig(id_merge=IdMerge.ORIGINAL)
+
+
+def _apply(state: MixpanelState, op: Any) -> tuple[MixpanelState, mixpanel.Verdict]:
+    verdict = mixpanel.decide(state, op)
+    if verdict.step.status is Status.APPLIED:
+        return mixpanel.evolve(state, verdict), verdict
+    assert verdict.facts is None
+    return state, verdict
+
+
+def _merge(first: str, second: str) -> Ingest:
+    return Ingest(
+        distinct_id=None,
+        event="$merge",
+        properties={"$distinct_ids": [first, second]},
+        timestamp=T0,
+    )
+
+
+def _cluster(state: MixpanelState, root: str, size: int) -> MixpanelState:
+    """``root`` and ``size - 1`` more ids in one cluster, by $merge."""
+    for n in range(1, size):
+        state, verdict = _apply(state, _merge(root, f"{root}-{n}"))
+        assert verdict.step.codes == ()
+    assert state.size_of(root) == size
+    return state
+
+
+def test_rejected_and_ignored_steps_leave_the_state_alone() -> None:
+    state = mixpanel.empty_state(MixpanelConfig())
+    for op in (
+        Ingest(distinct_id="null", event="e", timestamp=T0),
+        Identify(distinct_id="$device:x", timestamp=T0),
+        CreatePersonProfile(timestamp=T0),
+    ):
+        after, verdict = _apply(state, op)
+        assert after is state
+        assert verdict.step.status in (Status.REJECTED, Status.IGNORED)
+
+
+def test_decide_reads_only() -> None:
+    state = mixpanel.empty_state(MixpanelConfig())
+    op = Capture(event="e", timestamp=T0)
+    first, second = mixpanel.decide(state, op), mixpanel.decide(state, op)
+    assert first == second
+    assert state == mixpanel.empty_state(MixpanelConfig())
+
+
+@pytest.mark.parametrize(
+    ("big", "small", "refused"),
+    [(499, 1, False), (498, 2, False), (500, 1, True), (250, 251, True)],
+)
+def test_cluster_cap_at_500(big: int, small: int, refused: bool) -> None:
+    state = _cluster(mixpanel.empty_state(ORIGINAL), "big", big)
+    state = _cluster(state, "small", small)
+    after, verdict = _apply(state, _merge("big", "small"))
+    if refused:
+        assert verdict.step.codes == (Code.CLUSTER_LIMIT_EXCEEDED,)
+        assert after.size_of("big") == big and after.size_of("small") == small
+    else:
+        assert verdict.step.codes == ()
+        assert after.size_of("small") == big + small <= 500
+
+
+def test_identify_and_alias_hit_the_cap_too() -> None:
+    state = _cluster(mixpanel.empty_state(ORIGINAL), "big", 500)
+    identify = Ingest(
+        distinct_id=None,
+        event="$identify",
+        properties={"$identified_id": "big", "$anon_id": "11111111-1111-4111-8111-111111111111"},
+        timestamp=T0,
+    )
+    alias = Ingest(
+        distinct_id="big", event="$create_alias", properties={"alias": "new"}, timestamp=T0
+    )
+    for op in (identify, alias):
+        after, verdict = _apply(state, op)
+        assert verdict.step.status is Status.APPLIED
+        assert verdict.step.codes == (Code.CLUSTER_LIMIT_EXCEEDED,)
+        assert after.size_of("big") == 500
+
+
+def test_simplified_has_no_cap() -> None:
+    state = mixpanel.empty_state(MixpanelConfig())
+    for n in range(600):
+        op = Ingest(
+            distinct_id=None,
+            event="e",
+            properties={"$user_id": "u", "$device_id": f"d{n}"},
+            timestamp=T0,
+        )
+        state, verdict = _apply(state, op)
+        assert verdict.step.codes == ()
+    assert state.size_of("u") == 601
+
+
+def test_mtu_is_events_per_thousand_for_heavy_users() -> None:
+    state = mixpanel.empty_state(MixpanelConfig())
+    for _ in range(2500):
+        state, _verdict = _apply(state, Ingest(distinct_id="u1", event="e", timestamp=T0))
+    assert mixpanel.monthly_usage(state) == {"2026-01": {"billable_events": 2500, "mtu": 2}}
+
+
+@pytest.mark.parametrize(
+    "body", [{"id_merge": "legacy"}, {"id_merge": 1}, {"person_profiles": "always"}]
+)
+def test_bad_config_is_invalid_operation(body: dict[str, Any]) -> None:
+    with pytest.raises(IdentityError) as raised:
+        mixpanel.parse_config(body)
+    assert raised.value.code is Code.INVALID_OPERATION
+
+
+@given(mixpanel_scripts())
+def test_model_matches_oracle(script: list[dict[str, Any]]) -> None:
+    report = run(script)
+    assert report == oracle.run(script)
+    assert report_violations(script, report) == []
+
+
+@settings(max_examples=10)
+@given(mixpanel_cap_scripts())
+def test_model_matches_oracle_at_the_cap(script: list[dict[str, Any]]) -> None:
+    assert run(script) == oracle.run(script)
