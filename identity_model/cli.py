@@ -567,7 +567,8 @@ def cmd_price(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _write_invoice(out: TextIO, invoice: Invoice) -> None:
-    out.write(f"book {invoice.book}, model {invoice.model.value}\n")
+    model = "" if invoice.model is None else f", model {invoice.model.value}"
+    out.write(f"book {invoice.book}{model}\n")
     for line in invoice.lines:
         out.write(
             f"{line.name:<20} {line.quantity:>14,} events "

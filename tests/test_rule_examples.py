@@ -10,6 +10,7 @@ from identity_model import BillingKind
 from identity_model.eligibility import Feature, eligibility, lifecycle_events
 from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price, usage_of
 from identity_model.report import run_objects
+from tests.mixpanel_prices import check_mixpanel_price  # issue #14
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")
@@ -23,6 +24,11 @@ def test_pages_have_examples_of_both_kinds() -> None:
 
 @pytest.mark.parametrize("example", PRICE, ids=[example.id for example in PRICE])
 def test_price_example(example: Example) -> None:
+    # --- vendor price examples (issue #14) ---
+    if example.data.get("vendor") == "mixpanel":
+        check_mixpanel_price(example)
+        return
+    # --- end vendor price examples ---
     data, expect = example.data, example.data["expect"]
     book = load_price_book()
     model = InvoiceModel(data["model"])
