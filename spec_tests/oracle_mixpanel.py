@@ -383,11 +383,13 @@ def run_mixpanel(
     check_shape: Callable[[dict[str, Any]], str],
     parse_time: Callable[[Any], datetime],
     bad_op: type[Exception],
+    world_class: type[Mixpanel] = Mixpanel,
 ) -> dict[str, Any]:
-    """The report of ``script``, whose first line is a valid Mixpanel config line."""
+    """The report of ``script``, whose first line is a valid Mixpanel config line (the class:
+    for broken variants)."""
     mode = mixpanel_mode(script[0])
     assert mode is not None
-    world = Mixpanel(mode)
+    world = world_class(mode)
     steps: list[dict[str, Any]] = []
     reader_clock: datetime | None = None
     for line, obj in enumerate(script[1:], start=2):
