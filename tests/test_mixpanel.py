@@ -121,7 +121,14 @@ def test_mtu_is_events_per_thousand_for_heavy_users() -> None:
     state = mixpanel.empty_state(MixpanelConfig())
     for _ in range(2500):
         state, _verdict = _apply(state, Ingest(distinct_id="u1", event="e", timestamp=T0))
-    assert mixpanel.monthly_usage(state) == {"2026-01": {"billable_events": 2500, "mtu": 2}}
+    assert mixpanel.monthly_usage(state) == {
+        "2026-01": {
+            "billable_events": 2500,
+            "anonymous_events": 0,
+            "identified_events": 2500,
+            "mtu": 2,
+        }
+    }
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ NAME = "mixpanel"
 class IdMerge(StrEnum):
     """The project's ID management mode."""
 
-    # One mode per project (MIX-01), simplified by default; the config line is read once.
+    # MIX-01: one mode per project, simplified by default; the config line is read once.
 
     SIMPLIFIED = "simplified"
     ORIGINAL = "original"

@@ -28,7 +28,6 @@ from identity_model.operations import (
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
-from identity_model.vendors.mixpanel import rules
 from identity_model.vendors.mixpanel.config import IdMerge
 from identity_model.vendors.mixpanel.ids import (
     anon_id_is_uuid,
@@ -44,6 +43,27 @@ from identity_model.vendors.mixpanel.state import (
     MixpanelState,
     Month,
 )
+
+# The rules this reducer decides (docs/rules/mixpanel.md), each named once.
+DEVICE_IDS = "MIX-02"  # $device_id on every event, $user_id once identified
+SDK_IDENTIFY = "MIX-03"  # identify: $user_id, one $identify; same id: nothing; $device: refused
+SDK_ALIAS = "MIX-04"  # alias: one $create_alias, then identify(alias)
+SDK_RESET = "MIX-05"  # reset: a new $device_id, no event
+SIMPLIFIED_READING = "MIX-06"  # simplified: distinct_id = $user_id, else $device:<device_id>
+DEVICE_LINK = "MIX-07"  # simplified: the first event with both ids links the device
+IDENTITY_EVENTS_IGNORED = "MIX-08"  # simplified: $identify/$create_alias/$merge do nothing
+ONE_USER_PER_CLUSTER = "MIX-09"  # simplified: two user ids never merge
+LINKED_DEVICE_STAYS = "MIX-10"  # simplified: a linked device never moves (D-MIX-1)
+ORIGINAL_READING = "MIX-11"  # original: only identity events change clusters
+IDENTIFY_CRITERIA = "MIX-12"  # original: same ids, non-UUIDv4 $anon_id
+ANON_ALREADY_MERGED = "MIX-13"  # original: $anon_id merged with an identified id
+ALIAS_AND_MERGE = "MIX-14"  # original: alias once; $merge joins anything
+CLUSTER_CAP = "MIX-15"  # original: at most 500 ids in a cluster (D-MIX-2)
+REFUSED_IDS = "MIX-17"  # refused distinct-id values; empty = no user; missing
+PROFILES = "MIX-18"  # profile updates: no event, not reported
+BILLABLE_EVENTS = "MIX-19"  # every ingested event but identity events, opt-ins, session records
+
+CAP = 500  # CLUSTER_CAP (D-MIX-2): a merge making 501 or more ids is refused; 500 is allowed
 
 IDENTITY_EVENTS = frozenset({"$identify", "$create_alias", "$merge"})
 NOT_BILLED = IDENTITY_EVENTS | {"$opt_in", "$mp_session_record"}  # BILLABLE_EVENTS
@@ -88,7 +108,7 @@ def _later(state: MixpanelState, when: datetime) -> datetime:
 
 
 def _refuse(message: str) -> Verdict:
-    return Verdict(step=rejected(Code.INVALID_DISTINCT_ID, message, rules.REFUSED_IDS))
+    return Verdict(step=rejected(Code.INVALID_DISTINCT_ID, message, REFUSED_IDS))
 
 
 # --- decide ------------------------------------------------------------------------------------
@@ -152,10 +172,10 @@ def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
     as_device = None if device is None else device_distinct_id(device)
     if state.config.id_merge is IdMerge.SIMPLIFIED:
         choices = [user, as_device, given]
-        rule = rules.SIMPLIFIED_READING
+        rule = SIMPLIFIED_READING
     else:
         choices = [given, user, as_device]
-        rule = rules.ORIGINAL_READING
+        rule = ORIGINAL_READING
     # An identity event without a distinct id takes the id it names (decision, ours).
     if op.event == "$identify":
         choices.append(identity.identified)
@@ -167,7 +187,7 @@ def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
             step=rejected(
                 Code.MISSING_DISTINCT_ID,
                 "no distinct_id, $user_id or $device_id (no IP to hash)",
-                rules.REFUSED_IDS,
+                REFUSED_IDS,
             )
         )
     return _process(
@@ -204,7 +224,7 @@ def _process(
     match state.config.id_merge:
         case IdMerge.SIMPLIFIED:
             if name in IDENTITY_EVENTS:
-                step_rules.append(rules.IDENTITY_EVENTS_IGNORED)
+                step_rules.append(IDENTITY_EVENTS_IGNORED)
                 if not from_sdk:
                     codes.append(Code.IDENTITY_EVENT_IGNORED)
             elif user_id is not None and device_id is not None:
@@ -232,13 +252,14 @@ def _process(
         case _:
             assert_never(state.config.id_merge)
     clock = _later(state, when)
+    # MIX-20: hot shards are not modelled: an event keeps its name and distinct id.
     if name in NOT_BILLED:
         billed = None
     elif names_a_user(distinct_id):
         billed = BillingKind.IDENTIFIED
     else:
         billed = BillingKind.ANONYMOUS
-    step_rules.append(rules.BILLABLE_EVENTS)
+    step_rules.append(BILLABLE_EVENTS)
     event = MixpanelEvent(
         event=name,
         distinct_id=distinct_id,
@@ -267,51 +288,51 @@ def _link(state: MixpanelState, user_id: str, device: str) -> _Merge:
     key = state.cluster_of.get(device)
     owners = () if key is None else state.clusters[key].users
     if not owners:
-        return (user_id, device), (), rules.DEVICE_LINK
+        return (user_id, device), (), DEVICE_LINK
     if owners == (user_id,):
-        return None, (), rules.ONE_USER_PER_CLUSTER
-    return None, (Code.DEVICE_ALREADY_LINKED,), rules.LINKED_DEVICE_STAYS
+        return None, (), ONE_USER_PER_CLUSTER
+    return None, (Code.DEVICE_ALREADY_LINKED,), LINKED_DEVICE_STAYS
 
 
 def _too_big(state: MixpanelState, a: str, b: str) -> bool:
-    return state.size_of(a) + state.size_of(b) > rules.CAP
+    return state.size_of(a) + state.size_of(b) > CAP
 
 
 def _identify_merge(state: MixpanelState, identified: str, anon: str, *, from_sdk: bool) -> _Merge:
     if anon == identified:
-        return None, (Code.SAME_IDS,), rules.IDENTIFY_CRITERIA
+        return None, (Code.SAME_IDS,), IDENTIFY_CRITERIA
     if not anon_id_is_uuid(anon, from_sdk=from_sdk):
-        return None, (Code.ANON_ID_NOT_UUID,), rules.IDENTIFY_CRITERIA
+        return None, (Code.ANON_ID_NOT_UUID,), IDENTIFY_CRITERIA
     if state.together(anon, identified):
-        return None, (), rules.ANON_ALREADY_MERGED
+        return None, (), ANON_ALREADY_MERGED
     members = state.cluster_ids(anon)
     if any(i in state.identified_ids for i in (members.keys() if members else (anon,))):
-        return None, (Code.ANON_ID_ALREADY_MERGED,), rules.ANON_ALREADY_MERGED
+        return None, (Code.ANON_ID_ALREADY_MERGED,), ANON_ALREADY_MERGED
     if _too_big(state, identified, anon):
-        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
-    return (identified, anon), (), rules.IDENTIFY_CRITERIA
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), CLUSTER_CAP
+    return (identified, anon), (), IDENTIFY_CRITERIA
 
 
 def _alias_merge(state: MixpanelState, distinct_id: str, alias: str) -> _Merge:
     if alias == distinct_id:
-        return None, (Code.SAME_IDS,), rules.ALIAS_AND_MERGE
+        return None, (Code.SAME_IDS,), ALIAS_AND_MERGE
     if alias in state.used_aliases:
-        return None, (Code.ALIAS_ALREADY_EXISTS,), rules.ALIAS_AND_MERGE
+        return None, (Code.ALIAS_ALREADY_EXISTS,), ALIAS_AND_MERGE
     if state.together(distinct_id, alias):
-        return None, (), rules.ALIAS_AND_MERGE
+        return None, (), ALIAS_AND_MERGE
     if _too_big(state, distinct_id, alias):
-        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
-    return (distinct_id, alias), (), rules.ALIAS_AND_MERGE
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), CLUSTER_CAP
+    return (distinct_id, alias), (), ALIAS_AND_MERGE
 
 
 def _merge(state: MixpanelState, first: str, second: str) -> _Merge:
     if first == second:
-        return None, (Code.SAME_IDS,), rules.ALIAS_AND_MERGE
+        return None, (Code.SAME_IDS,), ALIAS_AND_MERGE
     if state.together(first, second):
-        return None, (), rules.ALIAS_AND_MERGE
+        return None, (), ALIAS_AND_MERGE
     if _too_big(state, first, second):
-        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), rules.CLUSTER_CAP
-    return (first, second), (), rules.ALIAS_AND_MERGE
+        return None, (Code.CLUSTER_LIMIT_EXCEEDED,), CLUSTER_CAP
+    return (first, second), (), ALIAS_AND_MERGE
 
 
 # --- the SDK (mixpanel-js) ---------------------------------------------------------------------
@@ -348,7 +369,7 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
             )
         case Group() | SetPersonProperties():
             return Verdict(
-                step=Step(status=Status.APPLIED, rules=(rules.PROFILES,)),
+                step=Step(status=Status.APPLIED, rules=(PROFILES,)),
                 facts=Facts(clock=_later(state, when), device=device),
             )
         case Reset():
@@ -367,14 +388,14 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
                 resets=resets,
             )
             return Verdict(
-                step=Step(status=Status.APPLIED, rules=(rules.SDK_RESET,)),
+                step=Step(status=Status.APPLIED, rules=(SDK_RESET,)),
                 facts=Facts(clock=_later(state, when), device=device),
             )
         case Capture():
-            return _send(state, device, device, op.event, NO_IDENTITY, when, rules.DEVICE_IDS)
+            return _send(state, device, device, op.event, NO_IDENTITY, when, DEVICE_IDS)
         case Identify() | Alias():
             value = op.distinct_id if isinstance(op, Identify) else op.alias
-            rule = rules.SDK_IDENTIFY if isinstance(op, Identify) else rules.SDK_ALIAS
+            rule = SDK_IDENTIFY if isinstance(op, Identify) else SDK_ALIAS
             if not isinstance(value, str) or not value or is_refused(value):
                 return _refuse(f"{value!r} is not a usable distinct id")
             if value == device.distinct_id:
@@ -416,10 +437,10 @@ def _send(
     """One SDK event from ``sender``'s super properties; the device becomes ``after``."""
     user_id = sender.user_id
     if state.config.id_merge is IdMerge.SIMPLIFIED:
-        reading = rules.SIMPLIFIED_READING
+        reading = SIMPLIFIED_READING
         distinct_id = user_id if user_id is not None else device_distinct_id(sender.anonymous_id)
     else:
-        reading = rules.ORIGINAL_READING
+        reading = ORIGINAL_READING
         distinct_id = identity.identified or sender.distinct_id
     for value in (sender.anonymous_id, user_id, distinct_id):
         if value is not None and is_refused(value):
@@ -511,22 +532,21 @@ class _Changes:
         self.clusters = self.clusters.delete(gone).set(keep, merged)
 
     def count(self, event: MixpanelEvent) -> None:
+        month = self.months.get(event.month) or Month()
         match event.billed_as:
             case None:
                 return
             case BillingKind.ANONYMOUS:
                 self.anonymous += 1
+                month = replace(month, anonymous_events=month.anonymous_events + 1)
             case BillingKind.IDENTIFIED:
                 self.identified += 1
+                month = replace(month, identified_events=month.identified_events + 1)
             case _:
                 assert_never(event.billed_as)
-        month = self.months.get(event.month) or Month()
-        ids = month.distinct_ids
         if event.distinct_id:
-            ids = ids.set(event.distinct_id, True)
-        self.months = self.months.set(
-            event.month, Month(billable_events=month.billable_events + 1, distinct_ids=ids)
-        )
+            month = replace(month, distinct_ids=month.distinct_ids.set(event.distinct_id, True))
+        self.months = self.months.set(event.month, month)
 
     def finish(self, clock: datetime) -> MixpanelState:
         return replace(

@@ -11,9 +11,11 @@ from typing import Any
 
 from identity_model.vendors.mixpanel.config import IdMerge
 from identity_model.vendors.mixpanel.ids import is_uuid4
-from identity_model.vendors.mixpanel.state import Cluster, MixpanelEvent, MixpanelState
+from identity_model.vendors.mixpanel.state import Cluster, MixpanelEvent, MixpanelState, Month
 
-MTU_EVENTS = 1000  # MTU_COUNT: users averaging over 1,000 events count as events / 1,000
+# MIX-21: the Enterprise MTU count, for information: users with a billable event in the month,
+# or events / 1,000 when users average over 1,000 events.
+MTU_EVENTS = 1000
 
 
 def is_identified(state: MixpanelState, cluster: Cluster) -> bool:
@@ -31,16 +33,23 @@ def persons_in_order(state: MixpanelState) -> list[tuple[int, list[str]]]:
     return ordered
 
 
+def mtu(state: MixpanelState, month: Month) -> int:
+    users = {state.cluster_of[distinct_id] for distinct_id in month.distinct_ids}
+    return max(len(users), month.billable_events // MTU_EVENTS)
+
+
 def monthly_usage(state: MixpanelState) -> dict[str, dict[str, int]]:
-    """Per ingestion month: billable events and (for information) MTUs, months in order."""
-    months: dict[str, dict[str, int]] = {}
-    for month, counts in sorted(state.months.items()):
-        users = {state.cluster_of[distinct_id] for distinct_id in counts.distinct_ids}
-        months[month] = {
-            "billable_events": counts.billable_events,
-            "mtu": max(len(users), counts.billable_events // MTU_EVENTS),
+    """Per ingestion month (in order): billable events (the meter), by ``billed_as``, and MTUs
+    (for information)."""
+    return {
+        name: {
+            "billable_events": month.billable_events,
+            "anonymous_events": month.anonymous_events,
+            "identified_events": month.identified_events,
+            "mtu": mtu(state, month),
         }
-    return months
+        for name, month in sorted(state.months.items())
+    }
 
 
 def report_parts(
@@ -51,7 +60,7 @@ def report_parts(
     index = {key: number for number, (key, _) in enumerate(persons)}
     listed = []
     for step, event in events:
-        # Attributed by the final clusters (RETROACTIVE), whatever merged since.
+        # MIX-16: attributed by the final clusters, so merges re-attribute earlier events.
         key = state.cluster_of.get(event.distinct_id)
         listed.append(
             {
@@ -70,7 +79,7 @@ def report_parts(
             {
                 "distinct_ids": ids,
                 "is_identified": is_identified(state, state.clusters[key]),
-                "properties": {},  # PROFILES: not reported in v1
+                "properties": {},  # profiles are not reported in v1 (MIX-18)
             }
             for key, ids in persons
         ],
@@ -78,6 +87,9 @@ def report_parts(
             "anonymous_events": state.anonymous_events,
             "identified_events": state.identified_events,
             "billable_events": state.anonymous_events + state.identified_events,
-            "months": monthly_usage(state),
+            "months": {
+                name: {"billable_events": month.billable_events, "mtu": mtu(state, month)}
+                for name, month in sorted(state.months.items())
+            },
         },
     }

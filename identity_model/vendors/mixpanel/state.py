@@ -57,8 +57,15 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Month:
-    billable_events: int = 0
-    distinct_ids: Map[str, bool] = field(default_factory=Map)  # of its billable events
+    """One ingestion month's billable events, by ``billed_as``, and their distinct ids."""
+
+    anonymous_events: int = 0
+    identified_events: int = 0
+    distinct_ids: Map[str, bool] = field(default_factory=Map)
+
+    @property
+    def billable_events(self) -> int:
+        return self.anonymous_events + self.identified_events
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +90,14 @@ class MixpanelState:
         """The size of the cluster ``distinct_id`` would bring to a merge (1 when unseen)."""
         key = self.cluster_of.get(distinct_id)
         return 1 if key is None else self.clusters[key].size
+
+    def person_key_of(self, distinct_id: str) -> int | None:
+        """The key of the ID cluster ``distinct_id`` belongs to (``None``: none)."""
+        return self.cluster_of.get(distinct_id)
+
+    def person_of(self, distinct_id: str) -> Cluster | None:
+        key = self.cluster_of.get(distinct_id)
+        return None if key is None else self.clusters[key]
 
     def together(self, a: str, b: str) -> bool:
         key = self.cluster_of.get(a)
