@@ -251,7 +251,14 @@ class Mixpanel:
         found = [c for c in choices if c is not None]
         if not found:
             return "rejected", ["missing_distinct_id"]
-        codes = self.store(step, name, found[0], device, user, when, identity, from_sdk=False)
+        distinct = found[0]
+        if self.mode == "simplified" and user is None and device is None:
+            # sent with a distinct id only: Mixpanel sets $device_id or $user_id from it
+            if distinct.startswith(PREFIX):
+                device = distinct[len(PREFIX) :]
+            elif distinct != "":
+                user = distinct
+        codes = self.store(step, name, distinct, device, user, when, identity, from_sdk=False)
         return "applied", codes
 
     # ------------------------------------------------------------------ the SDK

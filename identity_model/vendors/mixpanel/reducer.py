@@ -30,6 +30,7 @@ from identity_model.operations import (
 from identity_model.outcome import Status, Step, ignored, rejected
 from identity_model.vendors.mixpanel.config import IdMerge
 from identity_model.vendors.mixpanel.ids import (
+    DEVICE_PREFIX,
     anon_id_is_uuid,
     device_distinct_id,
     is_device,
@@ -182,6 +183,13 @@ def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
     if op.event == "$merge" and pair is not None:
         choices.append(pair[0])
     distinct_id = next((choice for choice in choices if choice is not None), None)
+    if rule == SIMPLIFIED_READING and user is None and device is None and distinct_id:
+        # Sent with a distinct id only: Mixpanel sets $device_id (a `$device:` value) or
+        # $user_id from it (MP-M "Considerations" 2, both examples).
+        if is_device(distinct_id):
+            device = distinct_id.removeprefix(DEVICE_PREFIX)
+        else:
+            user = distinct_id
     if distinct_id is None:
         return Verdict(
             step=rejected(
