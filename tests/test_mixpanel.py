@@ -4,6 +4,7 @@ simplified, the MTU count, config reading; and the model against the oracle."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from identity_model.operations import Capture, CreatePersonProfile, Identify, In
 from identity_model.outcome import Status
 from identity_model.vendors import mixpanel
 from identity_model.vendors.mixpanel import IdMerge, MixpanelConfig, MixpanelState
+from identity_model.vendors.mixpanel.pricing import load_book, price_month, price_months
 from spec_tests import oracle
 from spec_tests.invariants import report_violations
 from spec_tests.strategies import mixpanel_cap_scripts, mixpanel_scripts
@@ -151,3 +153,33 @@ def test_model_matches_oracle(script: list[dict[str, Any]]) -> None:
 @given(mixpanel_cap_scripts())
 def test_model_matches_oracle_at_the_cap(script: list[dict[str, Any]]) -> None:
     assert run(script) == oracle.run(script)
+
+
+def test_the_book_is_dated_data_with_its_sources() -> None:
+    book = load_book()
+    assert book.name == "mixpanel-events-2026"
+    assert str(book.effective_from) == "2026-08-17"
+    assert book.currency == "USD"
+    assert any("pricing.mdx" in source for source in book.sources)
+    assert book.plans["growth"].tiers[-1].unit_price == Decimal("0.00028")
+
+
+@pytest.mark.parametrize(
+    ("plan", "addons"),
+    [("enterprise", ()), ("free", ("group_analytics",)), ("growth", ("warehouse",))],
+)
+def test_pricing_refuses_what_the_book_does_not_sell(plan: str, addons: tuple[str, ...]) -> None:
+    with pytest.raises(IdentityError) as raised:
+        price_month(1_000, load_book(), plan, addons)
+    assert raised.value.code is Code.INVALID_OPERATION
+
+
+def test_each_month_is_priced_on_its_own() -> None:
+    bills = price_months(
+        {"2026-01": {"billable_events": 1_500_000}, "2026-02": {"billable_events": 900_000}},
+        load_book(),
+    )
+    assert {month: bill.invoice.total for month, bill in bills.items()} == {
+        "2026-01": Decimal("140.00"),
+        "2026-02": Decimal("0.00"),
+    }
