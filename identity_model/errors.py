@@ -25,6 +25,9 @@ class Code(StrEnum):
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
+    # --- Amplitude (issue #14) ---
+    ID_TOO_SHORT = "id_too_short"  # an id under min_id_length, removed from the event (AMP-11)
+    # --- end Amplitude ---
     # --- Mixpanel (issue #14; docs/rules/mixpanel.md) ---
     IDENTITY_EVENT_IGNORED = "identity_event_ignored"  # simplified: an ingested identity event
     DEVICE_ALREADY_LINKED = "device_already_linked"  # simplified: the device has another user

@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
 from spec_tests.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
@@ -360,6 +361,8 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
     config.update({k: v for k, v in body.items() if k != "free_events_per_month"})
     if config["vendor"] not in ("posthog", "customerio"):
         raise BadOp("vendor")
+    if config["vendor"] != "posthog" and set(body) - {"vendor"}:
+        raise BadOp("config keys")  # the other keys are PostHog's settings
     if config["person_profiles"] not in ("identified_only", "always", "never"):
         raise BadOp("person_profiles")
     if config["client"] not in ("browser", "mobile", "core"):
@@ -406,6 +409,17 @@ def run(
     for line, obj in enumerate(script, start=1):
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
+            # --- vendor dispatch: Amplitude (issue #14) ---
+            body = obj.get("config")
+            if (
+                set(obj) == {"config"}
+                and isinstance(body, dict)
+                and body.get("vendor") == "amplitude"
+            ):
+                min_length = read_amplitude_config(body)
+                if min_length is not None:
+                    return run_amplitude(script, min_length, parse_time, check_shape)
+            # --- end Amplitude ---
             # --- Mixpanel (issue #14): a valid Mixpanel config line hands the script over ---
             if mixpanel_mode(obj) is not None:
                 return run_mixpanel(script, check_shape, parse_time, BadOp)

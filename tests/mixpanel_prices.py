@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from identity_model.billing.mixpanel import price_month
 from identity_model.errors import IdentityError
-from identity_model.vendors.mixpanel.pricing import load_book, price_month
+from identity_model.io.books import load_mixpanel_book as load_book
 from tests.rule_examples import Example
 
 

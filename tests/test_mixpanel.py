@@ -1,5 +1,6 @@
 """The Mixpanel reducer on its own: purity, the cluster cap at its boundary, no cap in
-simplified, the MTU count, config reading; and the model against the oracle."""
+simplified, the MTU count, config reading; the book and its pricing. (The model against the
+oracle on random scripts: spec_tests/test_vendor_mixpanel.py.)"""
 
 from __future__ import annotations
 
@@ -8,18 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
 
+from identity_model.billing.mixpanel import price_month, price_months
 from identity_model.errors import Code, IdentityError
+from identity_model.io.books import load_mixpanel_book as load_book
 from identity_model.operations import Capture, CreatePersonProfile, Identify, Ingest
 from identity_model.outcome import Status
 from identity_model.vendors import mixpanel
 from identity_model.vendors.mixpanel import IdMerge, MixpanelConfig, MixpanelState
-from identity_model.vendors.mixpanel.pricing import load_book, price_month, price_months
-from spec_tests import oracle
-from spec_tests.invariants import report_violations
-from spec_tests.strategies import mixpanel_cap_scripts, mixpanel_scripts
-from tests.mixpanel_adapter import run
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ORIGINAL = MixpanelConfig(id_merge=IdMerge.ORIGINAL)
@@ -140,19 +137,6 @@ def test_bad_config_is_invalid_operation(body: dict[str, Any]) -> None:
     with pytest.raises(IdentityError) as raised:
         mixpanel.parse_config(body)
     assert raised.value.code is Code.INVALID_OPERATION
-
-
-@given(mixpanel_scripts())
-def test_model_matches_oracle(script: list[dict[str, Any]]) -> None:
-    report = run(script)
-    assert report == oracle.run(script)
-    assert report_violations(script, report) == []
-
-
-@settings(max_examples=10)
-@given(mixpanel_cap_scripts())
-def test_model_matches_oracle_at_the_cap(script: list[dict[str, Any]]) -> None:
-    assert run(script) == oracle.run(script)
 
 
 def test_the_book_is_dated_data_with_its_sources() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from identity_model.ruledocs import rules, rules_dir
+from identity_model.io.rules import rules, rules_dir
 from spec_tests.cases import CASES_DIR, load_cases
 from tests.rule_examples import examples
 
@@ -24,6 +24,10 @@ DIGEST_IDS = (
     + [f"PR-{n:02d}" for n in range(1, 8)]
     + [f"EL-{n:02d}" for n in range(1, 5)]
     + [f"CIO-{n:02d}" for n in range(1, 15)]
+    # --- Amplitude (issue #14) ---
+    + [f"AMP-{n:02d}" for n in range(1, 17)]
+    + ["PRV-07", "PRV-08"]
+    # --- end Amplitude ---
     # --- Mixpanel (issue #14) ---
     + [f"MIX-{n:02d}" for n in range(1, 22)]
     + [f"PRV-{n:02d}" for n in range(1, 5)]
@@ -39,7 +43,7 @@ def _code_markers(rule_id: str) -> list[str]:
     pattern = re.compile(rf'"{re.escape(rule_id)}"|#\s*{re.escape(rule_id)}:')
     places: list[str] = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name == "cli.py":  # presents rule ids (the "decided by" column), implements none
+        if path.name == "rules.py":  # declares every id (typed), implements none
             continue
         last = -100
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

@@ -2,11 +2,11 @@
 identity-event criteria and their refusals, the 500-id cluster cap, refused distinct-id values
 and billable events (docs/rules/mixpanel.md)."""
 
-from __future__ import annotations
-
+from identity_model.vendor import register_vendor
 from identity_model.vendors.mixpanel.config import NAME, IdMerge, MixpanelConfig, parse_config
+from identity_model.vendors.mixpanel.profile import Mixpanel
 from identity_model.vendors.mixpanel.reducer import Facts, Verdict, decide, evolve
-from identity_model.vendors.mixpanel.report import monthly_usage, report_parts
+from identity_model.vendors.mixpanel.report import monthly_usage, report, report_parts
 from identity_model.vendors.mixpanel.state import (
     Cluster,
     Device,
@@ -15,12 +15,16 @@ from identity_model.vendors.mixpanel.state import (
     empty_state,
 )
 
+PROFILE = register_vendor(Mixpanel())
+
 __all__ = [
     "NAME",
+    "PROFILE",
     "Cluster",
     "Device",
     "Facts",
     "IdMerge",
+    "Mixpanel",
     "MixpanelConfig",
     "MixpanelEvent",
     "MixpanelState",
@@ -30,5 +34,6 @@ __all__ = [
     "evolve",
     "monthly_usage",
     "parse_config",
+    "report",
     "report_parts",
 ]

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from identity_model.errors import Code, IdentityError
+from identity_model.operations import Config
 
 NAME = "mixpanel"
 
@@ -22,7 +23,7 @@ class IdMerge(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MixpanelConfig:
+class MixpanelConfig(Config):
     vendor: str = NAME
     id_merge: IdMerge = IdMerge.SIMPLIFIED
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import assert_never
+from typing import TypeAlias, assert_never
 
 from immutables import Map
 
@@ -28,6 +28,8 @@ from identity_model.operations import (
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.rules import MixpanelRule
+from identity_model.vendor import Decision
 from identity_model.vendors.mixpanel.config import IdMerge
 from identity_model.vendors.mixpanel.ids import (
     DEVICE_PREFIX,
@@ -46,23 +48,31 @@ from identity_model.vendors.mixpanel.state import (
 )
 
 # The rules this reducer decides (docs/rules/mixpanel.md), each named once.
-DEVICE_IDS = "MIX-02"  # $device_id on every event, $user_id once identified
-SDK_IDENTIFY = "MIX-03"  # identify: $user_id, one $identify; same id: nothing; $device: refused
-SDK_ALIAS = "MIX-04"  # alias: one $create_alias, then identify(alias)
-SDK_RESET = "MIX-05"  # reset: a new $device_id, no event
-SIMPLIFIED_READING = "MIX-06"  # simplified: distinct_id = $user_id, else $device:<device_id>
-DEVICE_LINK = "MIX-07"  # simplified: the first event with both ids links the device
-IDENTITY_EVENTS_IGNORED = "MIX-08"  # simplified: $identify/$create_alias/$merge do nothing
-ONE_USER_PER_CLUSTER = "MIX-09"  # simplified: two user ids never merge
-LINKED_DEVICE_STAYS = "MIX-10"  # simplified: a linked device never moves (D-MIX-1)
-ORIGINAL_READING = "MIX-11"  # original: only identity events change clusters
-IDENTIFY_CRITERIA = "MIX-12"  # original: same ids, non-UUIDv4 $anon_id
-ANON_ALREADY_MERGED = "MIX-13"  # original: $anon_id merged with an identified id
-ALIAS_AND_MERGE = "MIX-14"  # original: alias once; $merge joins anything
-CLUSTER_CAP = "MIX-15"  # original: at most 500 ids in a cluster (D-MIX-2)
-REFUSED_IDS = "MIX-17"  # refused distinct-id values; empty = no user; missing
-PROFILES = "MIX-18"  # profile updates: no event, not reported
-BILLABLE_EVENTS = "MIX-19"  # every ingested event but identity events, opt-ins, session records
+DEVICE_IDS: MixpanelRule = "MIX-02"  # $device_id on every event, $user_id once identified
+SDK_IDENTIFY: MixpanelRule = (
+    "MIX-03"  # identify: $user_id, one $identify; same id: nothing; $device: refused
+)
+SDK_ALIAS: MixpanelRule = "MIX-04"  # alias: one $create_alias, then identify(alias)
+SDK_RESET: MixpanelRule = "MIX-05"  # reset: a new $device_id, no event
+SIMPLIFIED_READING: MixpanelRule = (
+    "MIX-06"  # simplified: distinct_id = $user_id, else $device:<device_id>
+)
+DEVICE_LINK: MixpanelRule = "MIX-07"  # simplified: the first event with both ids links the device
+IDENTITY_EVENTS_IGNORED: MixpanelRule = (
+    "MIX-08"  # simplified: $identify/$create_alias/$merge do nothing
+)
+ONE_USER_PER_CLUSTER: MixpanelRule = "MIX-09"  # simplified: two user ids never merge
+LINKED_DEVICE_STAYS: MixpanelRule = "MIX-10"  # simplified: a linked device never moves (D-MIX-1)
+ORIGINAL_READING: MixpanelRule = "MIX-11"  # original: only identity events change clusters
+IDENTIFY_CRITERIA: MixpanelRule = "MIX-12"  # original: same ids, non-UUIDv4 $anon_id
+ANON_ALREADY_MERGED: MixpanelRule = "MIX-13"  # original: $anon_id merged with an identified id
+ALIAS_AND_MERGE: MixpanelRule = "MIX-14"  # original: alias once; $merge joins anything
+CLUSTER_CAP: MixpanelRule = "MIX-15"  # original: at most 500 ids in a cluster (D-MIX-2)
+REFUSED_IDS: MixpanelRule = "MIX-17"  # refused distinct-id values; empty = no user; missing
+PROFILES: MixpanelRule = "MIX-18"  # profile updates: no event, not reported
+BILLABLE_EVENTS: MixpanelRule = (
+    "MIX-19"  # every ingested event but identity events, opt-ins, session records
+)
 
 CAP = 500  # CLUSTER_CAP (D-MIX-2): a merge making 501 or more ids is refused; 500 is allowed
 
@@ -95,13 +105,7 @@ class Facts:
     used_alias: str | None = None  # accepted as an alias (original)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Verdict:
-    """The step, the event it sent (if any) and, when applied, the facts to apply."""
-
-    step: Step
-    event: MixpanelEvent | None = None
-    facts: Facts | None = None
+Verdict: TypeAlias = Decision[Facts]  # the step (with the event it sent) and, when applied, facts
 
 
 def _later(state: MixpanelState, when: datetime) -> datetime:
@@ -109,7 +113,7 @@ def _later(state: MixpanelState, when: datetime) -> datetime:
 
 
 def _refuse(message: str) -> Verdict:
-    return Verdict(step=rejected(Code.INVALID_DISTINCT_ID, message, REFUSED_IDS))
+    return Decision(step=rejected(Code.INVALID_DISTINCT_ID, message, REFUSED_IDS))
 
 
 # --- decide ------------------------------------------------------------------------------------
@@ -131,7 +135,7 @@ def decide(state: MixpanelState, op: Operation) -> Verdict:
         ):
             return _client(state, op)
         case _:
-            return Verdict(
+            return Decision(
                 step=ignored(
                     "no Mixpanel analogue for this operation", code=Code.UNSUPPORTED_OPERATION
                 )
@@ -191,7 +195,7 @@ def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
         else:
             user = distinct_id
     if distinct_id is None:
-        return Verdict(
+        return Decision(
             step=rejected(
                 Code.MISSING_DISTINCT_ID,
                 "no distinct_id, $user_id or $device_id (no IP to hash)",
@@ -221,12 +225,12 @@ def _process(
     when: datetime,
     identity: Identity,
     from_sdk: bool,
-    rules_so_far: Sequence[str],
+    rules_so_far: Sequence[MixpanelRule],
     device: Device | None = None,
 ) -> Verdict:
     """One accepted event: its identity effect, its billing, its month."""
     codes: list[Code] = []
-    step_rules = list(rules_so_far)
+    step_rules: list[MixpanelRule] = list(rules_so_far)
     join: tuple[str, str] | None = None
     identified_id = used_alias = None
     match state.config.id_merge:
@@ -284,11 +288,11 @@ def _process(
         identified_id=identified_id,
         used_alias=used_alias,
     )
-    step = Step(status=Status.APPLIED, codes=tuple(codes), rules=tuple(step_rules))
-    return Verdict(step=step, event=event, facts=facts)
+    step = Step(status=Status.APPLIED, codes=tuple(codes), rules=tuple(step_rules), event=event)
+    return Decision(step=step, facts=facts)
 
 
-_Merge = tuple[tuple[str, str] | None, tuple[Code, ...], str]
+_Merge = tuple[tuple[str, str] | None, tuple[Code, ...], MixpanelRule]
 
 
 def _link(state: MixpanelState, user_id: str, device: str) -> _Merge:
@@ -359,7 +363,7 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
             distinct_id=device_distinct_id(first),
         )
     if op.anonymous_id is not None and op.anonymous_id != stored.first_anonymous_id:
-        return Verdict(
+        return Decision(
             step=rejected(
                 Code.INVALID_OPERATION,
                 f"device {op.device!r} has anonymous id {stored.first_anonymous_id!r}, "
@@ -370,13 +374,13 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
     when = op.timestamp
     match op:
         case CreatePersonProfile():
-            return Verdict(
+            return Decision(
                 step=ignored(
                     "Mixpanel has no person-profile switch", code=Code.UNSUPPORTED_OPERATION
                 )
             )
         case Group() | SetPersonProperties():
-            return Verdict(
+            return Decision(
                 step=Step(status=Status.APPLIED, rules=(PROFILES,)),
                 facts=Facts(clock=_later(state, when), device=device),
             )
@@ -395,7 +399,7 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
                 alias=None,
                 resets=resets,
             )
-            return Verdict(
+            return Decision(
                 step=Step(status=Status.APPLIED, rules=(SDK_RESET,)),
                 facts=Facts(clock=_later(state, when), device=device),
             )
@@ -407,13 +411,13 @@ def _client(state: MixpanelState, op: ClientOp) -> Verdict:
             if not isinstance(value, str) or not value or is_refused(value):
                 return _refuse(f"{value!r} is not a usable distinct id")
             if value == device.distinct_id:
-                return Verdict(
+                return Decision(
                     step=ignored(
                         "already the current distinct id", rule, code=Code.IDENTIFY_REPEATED
                     )
                 )
             if is_device(value):
-                return Verdict(
+                return Decision(
                     step=rejected(
                         Code.INVALID_DISTINCT_ID, "distinct_id cannot have $device: prefix", rule
                     )
@@ -440,7 +444,7 @@ def _send(
     name: str,
     identity: Identity,
     when: datetime,
-    rule: str,
+    rule: MixpanelRule,
 ) -> Verdict:
     """One SDK event from ``sender``'s super properties; the device becomes ``after``."""
     user_id = sender.user_id
@@ -471,7 +475,7 @@ def _send(
 
 
 def evolve(state: MixpanelState, verdict: Verdict) -> MixpanelState:
-    """Apply an applied verdict's facts."""
+    """Apply an applied decision's facts."""
     facts = verdict.facts
     if facts is None:
         return state

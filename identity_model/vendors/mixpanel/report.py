@@ -6,9 +6,10 @@ the end of the script, so merges re-attribute earlier events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from identity_model.outcome import StepRecord
 from identity_model.vendors.mixpanel.config import IdMerge
 from identity_model.vendors.mixpanel.ids import is_uuid4
 from identity_model.vendors.mixpanel.state import Cluster, MixpanelEvent, MixpanelState, Month
@@ -50,6 +51,18 @@ def monthly_usage(state: MixpanelState) -> dict[str, dict[str, int]]:
         }
         for name, month in sorted(state.months.items())
     }
+
+
+def report(state: MixpanelState, records: Sequence[StepRecord]) -> dict[str, Any]:
+    """The ``events``, ``persons`` and ``usage`` of a report; ``records`` are the steps."""
+    return report_parts(
+        state,
+        (
+            (index, record.event)
+            for index, record in enumerate(records)
+            if isinstance(record.event, MixpanelEvent)
+        ),
+    )
 
 
 def report_parts(
