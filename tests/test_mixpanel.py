@@ -4,13 +4,16 @@ oracle on random scripts: spec_tests/test_vendor_mixpanel.py.)"""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from identity_model.billing.mixpanel import price_month, price_months
+from identity_model.cli import main
 from identity_model.errors import Code, IdentityError
 from identity_model.io.books import load_mixpanel_book as load_book
 from identity_model.operations import Capture, CreatePersonProfile, Identify, Ingest
@@ -167,3 +170,30 @@ def test_each_month_is_priced_on_its_own() -> None:
         "2026-01": Decimal("140.00"),
         "2026-02": Decimal("0.00"),
     }
+
+
+def test_price_command_reads_the_mixpanel_book(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["price", "--vendor", "mixpanel", "--events", "1100000", "--addon", "group_analytics"]
+    assert main([*argv, "--format", "json"]) == 0
+    bill = json.loads(capsys.readouterr().out)
+    assert (bill["total"], bill["plan"], bill["over_free_limit"]) == ("39.20", "growth", False)
+    assert [line["amount"] for line in bill["lines"]] == ["28.00", "11.20"]
+    assert main(["price", "--vendor", "mixpanel", "--plan", "mtu", "--events", "1"]) != 0
+
+
+def test_replay_command_runs_a_mixpanel_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "script.jsonl"
+    lines = [
+        {"config": {"vendor": "mixpanel", "id_merge": "original"}},
+        {"op": "capture", "event": "e"},
+        {"op": "identify", "distinct_id": "u1"},
+    ]
+    script.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert main(["replay", "--format", "json", str(script)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["persons"] == [
+        {"distinct_ids": ["$device:default-anon-0", "u1"], "is_identified": True, "properties": {}}
+    ]
+    assert report["usage"]["billable_events"] == 1
