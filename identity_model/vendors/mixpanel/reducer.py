@@ -49,30 +49,22 @@ from identity_model.vendors.mixpanel.state import (
 
 # The rules this reducer decides (docs/rules/mixpanel.md), each named once.
 DEVICE_IDS: MixpanelRule = "MIX-02"  # $device_id on every event, $user_id once identified
-SDK_IDENTIFY: MixpanelRule = (
-    "MIX-03"  # identify: $user_id, one $identify; same id: nothing; $device: refused
-)
-SDK_ALIAS: MixpanelRule = "MIX-04"  # alias: one $create_alias, then identify(alias)
-SDK_RESET: MixpanelRule = "MIX-05"  # reset: a new $device_id, no event
-SIMPLIFIED_READING: MixpanelRule = (
-    "MIX-06"  # simplified: distinct_id = $user_id, else $device:<device_id>
-)
-DEVICE_LINK: MixpanelRule = "MIX-07"  # simplified: the first event with both ids links the device
-IDENTITY_EVENTS_IGNORED: MixpanelRule = (
-    "MIX-08"  # simplified: $identify/$create_alias/$merge do nothing
-)
+SDK_IDENTIFY: MixpanelRule = "MIX-03"  # one $identify; same id: nothing; $device: refused
+SDK_ALIAS: MixpanelRule = "MIX-04"  # one $create_alias, then identify(alias)
+SDK_RESET: MixpanelRule = "MIX-05"  # a new $device_id, no event
+SIMPLIFIED_READING: MixpanelRule = "MIX-06"  # distinct_id = $user_id, else $device:<id>
+DEVICE_LINK: MixpanelRule = "MIX-07"  # the first event with both ids links the device
+IDENTITY_EVENTS_IGNORED: MixpanelRule = "MIX-08"  # simplified: identity events do nothing
 ONE_USER_PER_CLUSTER: MixpanelRule = "MIX-09"  # simplified: two user ids never merge
-LINKED_DEVICE_STAYS: MixpanelRule = "MIX-10"  # simplified: a linked device never moves (D-MIX-1)
-ORIGINAL_READING: MixpanelRule = "MIX-11"  # original: only identity events change clusters
-IDENTIFY_CRITERIA: MixpanelRule = "MIX-12"  # original: same ids, non-UUIDv4 $anon_id
-ANON_ALREADY_MERGED: MixpanelRule = "MIX-13"  # original: $anon_id merged with an identified id
-ALIAS_AND_MERGE: MixpanelRule = "MIX-14"  # original: alias once; $merge joins anything
-CLUSTER_CAP: MixpanelRule = "MIX-15"  # original: at most 500 ids in a cluster (D-MIX-2)
-REFUSED_IDS: MixpanelRule = "MIX-17"  # refused distinct-id values; empty = no user; missing
+LINKED_DEVICE_STAYS: MixpanelRule = "MIX-10"  # a linked device never moves (D-MIX-1)
+ORIGINAL_READING: MixpanelRule = "MIX-11"  # original: only identity events merge
+IDENTIFY_CRITERIA: MixpanelRule = "MIX-12"  # same ids, a non-UUIDv4 $anon_id
+ANON_ALREADY_MERGED: MixpanelRule = "MIX-13"  # $anon_id merged with an identified id
+ALIAS_AND_MERGE: MixpanelRule = "MIX-14"  # an alias once; $merge joins anything
+CLUSTER_CAP: MixpanelRule = "MIX-15"  # at most 500 ids in a cluster (D-MIX-2)
+REFUSED_IDS: MixpanelRule = "MIX-17"  # refused values; empty = no user; missing
 PROFILES: MixpanelRule = "MIX-18"  # profile updates: no event, not reported
-BILLABLE_EVENTS: MixpanelRule = (
-    "MIX-19"  # every ingested event but identity events, opt-ins, session records
-)
+BILLABLE_EVENTS: MixpanelRule = "MIX-19"  # all but identity events, opt-ins, recordings
 
 CAP = 500  # CLUSTER_CAP (D-MIX-2): a merge making 501 or more ids is refused; 500 is allowed
 
@@ -181,7 +173,8 @@ def _ingest(state: MixpanelState, op: Ingest) -> Verdict:
     else:
         choices = [given, user, as_device]
         rule = ORIGINAL_READING
-    # An identity event without a distinct id takes the id it names (decision, ours).
+    # Mixpanel's own $identify and $merge payloads carry no distinct_id: file them under
+    # the id they name (openapi/identity.openapi.yaml; docs/decisions.md).
     if op.event == "$identify":
         choices.append(identity.identified)
     if op.event == "$merge" and pair is not None:
