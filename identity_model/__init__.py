@@ -3,7 +3,7 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io, Amplitude, Mixpanel). Pricing and eligibility are
+built-in ones (PostHog, Customer.io, Amplitude, Segment, Mixpanel). Pricing and eligibility are
 separate pure functions over a world or plain usage.
 """
 
@@ -100,6 +100,20 @@ from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMod
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
 from identity_model.vendors.posthog.persons import Person, PersonGraph
 from identity_model.vendors.posthog.state import PostHogState
+
+# --- Segment (issue #14) ---
+from identity_model.vendors.segment.calls import SegmentCall
+from identity_model.vendors.segment.config import SegmentConfig, UnifySettings
+from identity_model.vendors.segment.pricing import (
+    SegmentBill,
+    SegmentBook,
+    load_segment_book,
+    price_segment_month,
+    price_segment_months,
+)
+from identity_model.vendors.segment.reducer import SegmentState
+
+# --- end Segment ---
 from identity_model.world import World, empty_world
 
 EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
@@ -169,6 +183,11 @@ __all__ = [
     "ScriptOp",
     "ScriptReader",
     "ScriptRun",
+    "SegmentBill",
+    "SegmentBook",
+    "SegmentCall",
+    "SegmentConfig",
+    "SegmentState",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -176,6 +195,7 @@ __all__ = [
     "StepRecord",
     "Tier",
     "Track",
+    "UnifySettings",
     "Usage",
     "UserState",
     "Vendor",
@@ -193,6 +213,7 @@ __all__ = [
     "load_amplitude_book",
     "load_mixpanel_book",
     "load_price_book",
+    "load_segment_book",
     "merged_users",
     "monthly_usage",
     "parse_price_book",
@@ -201,6 +222,8 @@ __all__ = [
     "price_mixpanel_month",
     "price_month",
     "price_months",
+    "price_segment_month",
+    "price_segment_months",
     "register_vendor",
     "replay",
     "rules",
