@@ -451,16 +451,16 @@ class Oracle:
     def filtered_update(self, person: dict[str, Any], props: dict[str, Any]) -> None:
         """SV-20: an ordinary event rewrites the person only for a change worth a write."""
         current = person["props"]
-        set_ = props.get("$set") if isinstance(props.get("$set"), dict) else {}
-        once = props.get("$set_once") if isinstance(props.get("$set_once"), dict) else {}
+        raw_set, raw_once = props.get("$set"), props.get("$set_once")
+        set_: dict[str, Any] = raw_set if isinstance(raw_set, dict) else {}
+        once: dict[str, Any] = raw_once if isinstance(raw_once, dict) else {}
         unset = props.get("$unset")
         keys = list(unset) if isinstance(unset, dict) else unset if isinstance(unset, list) else []
         worth = any(isinstance(k, str) and k in current for k in keys)
         worth = worth or any(k not in current for k in once)
         for key, value in set_.items():
-            if key not in current:
-                worth = True
-            elif not js_same(current[key], value) and key not in FILTERED:
+            changed = key not in current or not js_same(current[key], value)
+            if changed and (key not in current or key not in FILTERED):
                 worth = True
         if worth:
             self.update(person, props)

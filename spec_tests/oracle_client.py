@@ -257,8 +257,8 @@ class Devices:
             event: dict[str, Any] = {"name": obj["event"], "props": props}
             if client == "core" and isinstance(props.get("$groups"), dict) and not never:
                 d["epp"] = True  # core capture registers $groups through groups()
-                for gtype, gkey in props["$groups"].items():
-                    gkey = js_number_text(gkey)
+                for gtype, raw_key in props["$groups"].items():
+                    gkey = js_number_text(raw_key)
                     if isinstance(gkey, str):
                         d["groups"][gtype] = gkey
             if client == "mobile":

@@ -54,8 +54,10 @@ def check_python_shape(obj: dict[str, Any]) -> None:
     if name == "group_identify":
         if obj.get("group_type") is not None and not isinstance(obj["group_type"], str):
             raise BadPythonOp("group_type")
-        key = obj.get("group_key")
-        if key is not None and (isinstance(key, bool) or not isinstance(key, str | int | float)):
+        group_key = obj.get("group_key")
+        if group_key is not None and (
+            isinstance(group_key, bool) or not isinstance(group_key, str | int | float)
+        ):
             raise BadPythonOp("group_key")
     if name == "new_context" and not isinstance(obj.get("fresh", False), bool):
         raise BadPythonOp("fresh")
