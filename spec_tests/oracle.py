@@ -569,6 +569,7 @@ def run(
     script: list[dict[str, Any]],
     world_class: type[Oracle] = Oracle,
     devices_class: type[Devices] = Devices,
+    python_class: type[PythonClients] = PythonClients,
 ) -> dict[str, Any]:
     """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
     config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
@@ -590,7 +591,7 @@ def run(
         if world is None or devices is None:
             world = world_class(config)
             devices = devices_class(world)
-            python = PythonClients(world)
+            python = python_class(world)
         assert python is not None
         name = obj.get("op") if isinstance(obj, dict) else None
         step: dict[str, Any] = {"line": line, "op": name if isinstance(name, str) else None}
