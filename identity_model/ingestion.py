@@ -20,9 +20,12 @@ from identity_model.persons import Person, PersonKey
 from identity_model.properties import (
     EMPTY_PROPERTIES,
     NO_UPDATES,
+    PropertyUpdates,
     apply_updates,
+    lift_event_properties,
     merge_properties,
     updates_of,
+    worth_writing,
 )
 from identity_model.world import WorldBuilder
 
@@ -31,6 +34,10 @@ CREATE_ALIAS = "$create_alias"
 MERGE_DANGEROUSLY = "$merge_dangerously"
 GROUP_IDENTIFY = "$groupidentify"
 PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
+# `PERSON_EVENTS` of person-update.ts: their property changes are always written.
+FORCED_UPDATE_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, "$set"})
+# `NO_PERSON_UPDATE_EVENTS`: they never change an existing person (SV-34).
+NO_PERSON_UPDATE_EVENTS = frozenset({"$exception", "$$heatmap"})
 FORCE_UPGRADE_GRACE = timedelta(minutes=1)
 DROP_RULE = "SV-23"  # a personless merge or group event is dropped
 
@@ -42,6 +49,7 @@ def ingest(builder: WorldBuilder, op: Ingest, *, device: str | None = None) -> S
     # SV-05: the event's own distinct id is never checked against the illegal list.
     captured = capture_distinct_id(op.distinct_id, op.properties)
     if captured.distinct_id is None:
+        # SRV-07: an SDK that refuses an id-less call sends no line; a line without one is this.
         return Step(
             status=Status.REJECTED,
             codes=captured.codes,
@@ -50,10 +58,11 @@ def ingest(builder: WorldBuilder, op: Ingest, *, device: str | None = None) -> S
         )
     codes = list(captured.codes)
     rules = list(captured.rules)
-    if _processes_person(op.properties, codes, rules):
+    if _processes_person(builder, op.properties, codes, rules):
         mode = _person_event(builder, op, captured.distinct_id, codes, rules)
     elif op.event in PERSON_ONLY_EVENTS:
         # A personless merge/group event is dropped: not stored, not billed.
+        # SRV-01: so is a Node identify without any id (generated id, flag forced false).
         rules.append(DROP_RULE)
         codes.append(Code.PERSON_PROCESSING_DISABLED)
         dropped = _event(op, None, captured.distinct_id, PersonMode.DROPPED, rules, device)
@@ -91,12 +100,20 @@ def _event(
         billable=billable,
         device=device,
         rules=tuple(rules),
+        sent=op.properties,
     )
 
 
-def _processes_person(properties: JsonObject, codes: list[Code], rules: list[str]) -> bool:
+def _processes_person(
+    builder: WorldBuilder, properties: JsonObject, codes: list[Code], rules: list[str]
+) -> bool:
     """SV-22: only the JSON boolean ``false`` turns person processing off."""
-    # SV-32: no team-level opt-out exists in the model; only the event's own flag counts.
+    if builder.config.person_processing_opt_out:
+        rules.append("SV-32")  # the team opt-out stamps `$process_person_profile: false`
+        return False
+    # SRV-04: a caller's flag on a generated id is kept (Go, Python); `true` makes a person.
+    # SRV-05: Ruby, PHP and Java send a generated id with `false` unless the caller set it.
+    # SRV-06: Rust's add_group sets `true`: the random id gets a person.
     value = properties.get("$process_person_profile", _MISSING)
     rules.append("SV-22")
     if value is False:
@@ -140,15 +157,20 @@ def _person_event(
 ) -> PersonMode:
     rules.append("SV-29")
     if op.event == GROUP_IDENTIFY:
+        # SRV-03: Node, Ruby and Go send it under "$<type>_<key>": one person per group.
         _update_group(builder, op.properties)
         updates = NO_UPDATES  # its `$set*` are always stripped (see SV-24)
     else:
-        updates = updates_of(op.properties)
+        lifted = lift_event_properties(op.properties)
+        if lifted is not op.properties:
+            rules.append("SV-20")  # event properties copied into `$set` and `$set_once`
+        updates = updates_of(lifted)
     source = _merge_source(op, rules)
     if source is not None and source != distinct_id:
         key = _merge(builder, op, source, distinct_id, codes, rules)
     else:
         if op.event == IDENTIFY:
+            # SRV-02: a server SDK's identify has no `$anon_distinct_id`: it links nothing.
             rules.append("SV-10")  # nothing to merge: a plain person event
         key = builder.graph.key_of(distinct_id)
     if key is None:
@@ -156,7 +178,7 @@ def _person_event(
             (distinct_id,),
             Person(properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp),
         )
-    elif not updates.is_empty:
+    elif not updates.is_empty and _writes(builder, op, key, updates, rules):
         rules.append("SV-18")
         person = builder.graph.person(key)
         # SV-19: updates apply in processing order (timestamps do not reorder them).
@@ -172,6 +194,18 @@ def _person_event(
                 ),
             )
     return PersonMode.FULL
+
+
+def _writes(
+    builder: WorldBuilder, op: Ingest, key: PersonKey, updates: PropertyUpdates, rules: list[str]
+) -> bool:
+    """Whether an existing person takes this event's updates at all."""
+    if op.event in NO_PERSON_UPDATE_EVENTS:
+        rules.append("SV-34")
+        return False
+    if op.event in FORCED_UPDATE_EVENTS:
+        return True
+    return worth_writing(builder.graph.person(key).properties, updates)
 
 
 def _identified(person: Person) -> Person:

@@ -35,6 +35,16 @@ from identity_model.operations import (
     Track,
     Vendor,
 )
+from identity_model.python_sdk import (
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyGroupIdentify,
+    PySet,
+    Tag,
+)
 
 FIRST_DEFAULT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_TIME_STEP = timedelta(seconds=1)
@@ -94,11 +104,19 @@ def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
 class _Fields:
     """The keys of one operation object, consumed one by one; leftovers are unknown keys."""
 
-    def __init__(self, raw: Mapping[str, Any], line: int, op: str, vendor: Vendor) -> None:
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        line: int,
+        op: str,
+        vendor: Vendor,
+        client: ClientFlavour = ClientFlavour.BROWSER,
+    ) -> None:
         self.raw = raw
         self.line = line
         self.op = op
         self.vendor = vendor
+        self.client = client
 
     def fail(self, message: str) -> IdentityError:
         return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)
@@ -125,6 +143,25 @@ class _Fields:
             raise self.fail(f"{key!r} must be an object, not {type(value).__name__}")
         return value
 
+    def python_id(self, key: str, *, required: bool = False) -> str | int | float | None:
+        """A Python SDK id: a string or a number (``str()`` converts it later), or missing."""
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{key!r} is required (a string or a number)")
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(f"{key!r} must be a string or a number")
+        return value
+
+    def groups(self, key: str) -> dict[str, str] | None:
+        value = self.obj(key)
+        if value is None:
+            return None
+        if not all(isinstance(item, str) for item in value.values()):
+            raise self.fail(f"{key!r} must map group types to string keys")
+        return {name: str(item) for name, item in value.items()}
+
     def boolean(self, key: str) -> bool:
         value = self.raw.get(key, False)
         if not isinstance(value, bool):
@@ -133,7 +170,15 @@ class _Fields:
 
     def check_keys(self) -> None:
         """Unknown keys are an error (format §1), checked before anything is read."""
-        table = _CUSTOMERIO_KEYS if self.vendor is Vendor.CUSTOMERIO else _ALLOWED_KEYS
+        table = (
+            _CUSTOMERIO_KEYS
+            if self.vendor is Vendor.CUSTOMERIO
+            else _PYTHON_KEYS
+            if self.client is ClientFlavour.PYTHON
+            else _MOBILE_KEYS
+            if self.client is ClientFlavour.MOBILE
+            else _ALLOWED_KEYS
+        )
         allowed = table.get(self.op)
         if allowed is None:
             raise IdentityError(
@@ -183,9 +228,66 @@ def _build_customerio(fields: _Fields, timestamp: datetime) -> Operation:
     raise AssertionError(f"check_keys lets no unknown op through: {fields.op!r}")
 
 
+def _build_python(fields: _Fields, timestamp: datetime) -> Operation:
+    device = fields.string("device") or DEFAULT_DEVICE
+    match fields.op:
+        case "capture":
+            return PyCapture(
+                event=fields.string("event", required=True) or "",
+                properties=fields.obj("properties") or {},
+                distinct_id=fields.python_id("distinct_id"),
+                timestamp=timestamp,
+                device=device,
+            )
+        case "set" | "set_once":
+            return PySet(
+                once=fields.op == "set_once",
+                properties=fields.obj("properties") or {},
+                distinct_id=fields.python_id("distinct_id"),
+                timestamp=timestamp,
+                device=device,
+            )
+        case "alias":
+            return PyAlias(
+                previous_id=fields.python_id("previous_id"),
+                distinct_id=fields.python_id("distinct_id"),
+                timestamp=timestamp,
+                device=device,
+            )
+        case "group_identify":
+            return PyGroupIdentify(
+                group_type=fields.string("group_type") or "",
+                group_key=fields.python_id("group_key"),
+                properties=fields.obj("properties"),
+                distinct_id=fields.python_id("distinct_id"),
+                timestamp=timestamp,
+                device=device,
+            )
+        case "new_context":
+            return NewContext(fresh=fields.boolean("fresh"), timestamp=timestamp, device=device)
+        case "end_context":
+            return EndContext(timestamp=timestamp, device=device)
+        case "identify_context":
+            return IdentifyContext(
+                distinct_id=fields.python_id("distinct_id", required=True) or "",
+                timestamp=timestamp,
+                device=device,
+            )
+        case "tag":
+            return Tag(
+                key=fields.string("key", required=True) or "",
+                value=fields.any("value"),
+                timestamp=timestamp,
+                device=device,
+            )
+    raise AssertionError(f"check_keys lets no unknown op through: {fields.op!r}")
+
+
 def _build(fields: _Fields, timestamp: datetime) -> Operation:
     if fields.vendor is Vendor.CUSTOMERIO:
         return _build_customerio(fields, timestamp)
+    if fields.client is ClientFlavour.PYTHON and fields.op != "ingest":
+        return _build_python(fields, timestamp)
     op = fields.op
     raw = fields.raw
     if op == "ingest" and type(raw.get("event")) is str and type(raw.get("properties", {})) is dict:
@@ -208,6 +310,10 @@ def _build(fields: _Fields, timestamp: datetime) -> Operation:
             return Capture(
                 event=fields.string("event", required=True) or "",
                 properties=fields.obj("properties") or {},
+                user_properties=fields.obj("user_properties"),
+                user_properties_set_once=fields.obj("user_properties_set_once"),
+                groups=fields.groups("groups"),
+                distinct_id=fields.string("distinct_id"),
                 timestamp=timestamp,
                 **_client_common(fields),
             )
@@ -259,6 +365,26 @@ _ALLOWED_KEYS: dict[str, frozenset[str]] = {
     "set_person_properties": frozenset(_CLIENT_KEYS | {"set", "set_once"}),
     "create_person_profile": frozenset(_CLIENT_KEYS),
 }
+_MOBILE_KEYS: dict[str, frozenset[str]] = {
+    **_ALLOWED_KEYS,
+    "capture": _ALLOWED_KEYS["capture"]
+    | {"user_properties", "user_properties_set_once", "groups", "distinct_id"},
+}
+_PYTHON_COMMON = {"op", "device", "timestamp"}
+_PYTHON_KEYS: dict[str, frozenset[str]] = {
+    "ingest": _ALLOWED_KEYS["ingest"],
+    "capture": frozenset(_PYTHON_COMMON | {"event", "properties", "distinct_id"}),
+    "set": frozenset(_PYTHON_COMMON | {"properties", "distinct_id"}),
+    "set_once": frozenset(_PYTHON_COMMON | {"properties", "distinct_id"}),
+    "alias": frozenset(_PYTHON_COMMON | {"previous_id", "distinct_id"}),
+    "group_identify": frozenset(
+        _PYTHON_COMMON | {"group_type", "group_key", "properties", "distinct_id"}
+    ),
+    "new_context": frozenset(_PYTHON_COMMON | {"fresh"}),
+    "end_context": frozenset(_PYTHON_COMMON),
+    "identify_context": frozenset(_PYTHON_COMMON | {"distinct_id"}),
+    "tag": frozenset(_PYTHON_COMMON | {"key", "value"}),
+}
 OPERATION_NAMES = tuple(_ALLOWED_KEYS)
 _CUSTOMERIO_KEYS: dict[str, frozenset[str]] = {
     "track": frozenset({"op", "event", "properties", "timestamp", "anonymous_id", "user_id"}),
@@ -272,7 +398,9 @@ def parse_config(raw: Mapping[str, Any], *, line: int | None = None) -> Config:
     if set(raw) != {"config"} or not isinstance(raw["config"], dict):
         raise IdentityError(Code.INVALID_OPERATION, 'a config line is {"config": {...}}', line=line)
     body: dict[str, Any] = raw["config"]
-    unknown = sorted(set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"})
+    known = {"vendor", "person_profiles", "free_events_per_month", "client"}
+    known |= {"reuse_anonymous_id", "person_processing_opt_out"}
+    unknown = sorted(set(body) - known)
     if unknown:
         raise IdentityError(
             Code.INVALID_OPERATION,
@@ -292,8 +420,27 @@ def parse_config(raw: Mapping[str, Any], *, line: int | None = None) -> Config:
             "config: free_events_per_month must be a whole number >= 0",
             line=line,
         )
+    flags = {}
+    for key in ("reuse_anonymous_id", "person_processing_opt_out"):
+        value = body.get(key, False)
+        if not isinstance(value, bool):
+            raise IdentityError(
+                Code.INVALID_OPERATION, f"config: {key} must be true or false", line=line
+            )
+        flags[key] = value
+    if flags["reuse_anonymous_id"] and client is not ClientFlavour.MOBILE:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            'config: reuse_anonymous_id is valid only with "client": "mobile"',
+            line=line,
+        )
     return Config(
-        vendor=vendor, person_profiles=profiles, free_events_per_month=free, client=client
+        vendor=vendor,
+        person_profiles=profiles,
+        free_events_per_month=free,
+        client=client,
+        reuse_anonymous_id=flags["reuse_anonymous_id"],
+        person_processing_opt_out=flags["person_processing_opt_out"],
     )
 
 
@@ -358,7 +505,7 @@ class ScriptReader:
                 raise IdentityError(
                     Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
                 )
-            fields = _Fields(raw, number, op_name, self.config.vendor)
+            fields = _Fields(raw, number, op_name, self.config.vendor, self.config.client)
             fields.check_keys()
             timestamp = self._timestamp(fields)
             op = _build(fields, timestamp)

@@ -6,12 +6,15 @@ fills in omitted ones (one second after the previous line) before the model sees
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TypeAlias
 
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
+from identity_model.python_sdk import PYTHON_OPERATION_TYPES, PythonOperation, python_op_name
 
 DEFAULT_DEVICE = "default"
 
@@ -37,6 +40,7 @@ class ClientFlavour(StrEnum):
     BROWSER = "browser"
     MOBILE = "mobile"
     CORE = "core"
+    PYTHON = "python"  # the Python server SDK: its own operations (issue #11)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +51,8 @@ class Config:
     person_profiles: PersonProfiles = PersonProfiles.IDENTIFIED_ONLY
     free_events_per_month: int | None = None
     client: ClientFlavour = ClientFlavour.BROWSER
+    reuse_anonymous_id: bool = False  # mobile only: identify links nothing, reset keeps the id
+    person_processing_opt_out: bool = False  # the team setting: every event is personless
 
 
 def _freeze_fields(instance: object, *names: str) -> None:
@@ -77,14 +83,24 @@ class Ingest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capture:
+    """``user_properties``, ``user_properties_set_once``, ``groups`` and ``distinct_id`` are the
+    mobile SDKs' capture arguments (format extension, issue #11)."""
+
     event: str
     timestamp: datetime
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
     device: str = DEFAULT_DEVICE
     anonymous_id: str | None = None
+    user_properties: JsonObject | None = None
+    user_properties_set_once: JsonObject | None = None
+    groups: Mapping[str, str] | None = None
+    distinct_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "properties", freeze_object(self.properties))
+        _freeze_fields(self, "user_properties", "user_properties_set_once")
+        if self.groups is not None:
+            object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,7 +211,7 @@ CustomerioOperation: TypeAlias = Track | CioIdentify | Advance
 ClientOperation: TypeAlias = (
     Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
 )
-Operation: TypeAlias = Ingest | ClientOperation | CustomerioOperation
+Operation: TypeAlias = Ingest | ClientOperation | CustomerioOperation | PythonOperation
 
 OP_NAMES: dict[type[Operation], str] = {
     Ingest: "ingest",
@@ -214,4 +230,6 @@ OP_NAMES: dict[type[Operation], str] = {
 
 def op_name(op: Operation) -> str:
     """The operation's name in the conformance format (the ``op`` key)."""
+    if isinstance(op, PYTHON_OPERATION_TYPES):
+        return python_op_name(op)
     return OP_NAMES[type(op)]

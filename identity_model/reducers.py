@@ -21,6 +21,7 @@ from identity_model.operations import (
     Alias,
     Capture,
     CioIdentify,
+    ClientFlavour,
     CreatePersonProfile,
     Group,
     Identify,
@@ -34,6 +35,17 @@ from identity_model.operations import (
 )
 from identity_model.outcome import Status, Step, rejected
 from identity_model.persons import PersonKey
+from identity_model.python_client import apply_python
+from identity_model.python_sdk import (
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyGroupIdentify,
+    PySet,
+    Tag,
+)
 from identity_model.world import EMPTY, World, WorldBuilder
 
 
@@ -78,7 +90,30 @@ def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
         ):
             if builder.config.vendor is not Vendor.POSTHOG:
                 return _wrong_vendor(builder, op)
+            if builder.config.client is ClientFlavour.PYTHON:
+                return rejected(
+                    Code.INVALID_OPERATION,
+                    f"{op_name(op)} is not an operation of the python client",
+                )
             return apply_client(builder, op)
+        case (
+            PyCapture()
+            | PySet()
+            | PyAlias()
+            | PyGroupIdentify()
+            | NewContext()
+            | EndContext()
+            | IdentifyContext()
+            | Tag()
+        ):
+            if builder.config.vendor is not Vendor.POSTHOG:
+                return _wrong_vendor(builder, op)
+            if builder.config.client is not ClientFlavour.PYTHON:
+                return rejected(
+                    Code.INVALID_OPERATION,
+                    f"{op_name(op)} is an operation of the python client only",
+                )
+            return apply_python(builder, op)
         case Track() | CioIdentify() | Advance():
             if builder.config.vendor is not Vendor.CUSTOMERIO:
                 return _wrong_vendor(builder, op)
@@ -110,7 +145,9 @@ class Session:
 
     def apply(self, op: Operation) -> Step:
         step = _dispatch(self._builder, op)
-        if step.status is Status.APPLIED:
+        if step.status is Status.APPLIED or not isinstance(op, Ingest):
+            # An SDK call that is not applied may still do bookkeeping: fix a new device's
+            # anonymous id (CL-01) or spend a Python generated id (PY-12).
             self._changed = True
         return step
 

@@ -120,6 +120,7 @@ def event_entry(
         "distinct_id": event.distinct_id,
         "billed_as": None if billed is None else billed.value,
         "person": person,
+        "sent": thaw(event.sent),
     }
 
 

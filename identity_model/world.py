@@ -17,6 +17,7 @@ from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage
 from identity_model.jsontypes import Json
 from identity_model.operations import Config
 from identity_model.persons import GraphBuilder, Person, PersonGraph, PersonKey
+from identity_model.python_sdk import PyDevice
 
 GroupKey = tuple[str, str]
 
@@ -28,6 +29,7 @@ class World:
     config: Config = field(default_factory=Config)
     graph: PersonGraph = field(default_factory=PersonGraph)
     devices: Map[str, Device] = field(default_factory=Map)
+    python_devices: Map[str, PyDevice] = field(default_factory=Map)  # client: python
     customerio: CioState = EMPTY_CIO
     groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
     events: Map[int, ProcessedEvent] = field(default_factory=Map)
@@ -73,6 +75,7 @@ class WorldBuilder:
         "_devices",
         "_events",
         "_groups",
+        "_python_devices",
         "cio",
         "config",
         "graph",
@@ -86,6 +89,7 @@ class WorldBuilder:
     def _load(self, world: World) -> None:
         self.cio = world.customerio
         self._devices = world.devices.mutate()
+        self._python_devices = world.python_devices.mutate()
         self._groups = world.groups.mutate()
         self._events = world.events.mutate()
         self._base_usage = world.usage
@@ -98,6 +102,7 @@ class WorldBuilder:
             config=self.config,
             graph=self.graph.finish(),
             devices=self._devices.finish(),
+            python_devices=self._python_devices.finish(),
             customerio=self.cio,
             groups=self._groups.finish(),
             events=self._events.finish(),
@@ -126,6 +131,14 @@ class WorldBuilder:
 
     def put_device(self, device: Device) -> None:
         self._devices[device.name] = device
+
+    def python_device(self, name: str) -> PyDevice:
+        """A Python device (a new one before its first call)."""
+        found = self._python_devices.get(name)
+        return found if found is not None else PyDevice(name=name)
+
+    def put_python_device(self, device: PyDevice) -> None:
+        self._python_devices[device.name] = device
 
     def group(self, key: GroupKey) -> Map[str, Json]:
         return self._groups.get(key, Map())

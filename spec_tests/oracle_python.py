@@ -61,7 +61,7 @@ def check_python_shape(obj: dict[str, Any]) -> None:
             raise BadPythonOp("group_key")
     if name == "new_context" and not isinstance(obj.get("fresh", False), bool):
         raise BadPythonOp("fresh")
-    if name == "identify_context" and "distinct_id" not in obj:
+    if name == "identify_context" and obj.get("distinct_id") is None:
         raise BadPythonOp("identify_context needs distinct_id")
     if name == "tag" and not isinstance(obj.get("key"), str):
         raise BadPythonOp("key")
