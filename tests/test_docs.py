@@ -23,7 +23,9 @@ DIGEST = Path(os.environ.get("IDENTITY_MODEL_DIGEST", ROOT.parent / "shared" / "
 DIGEST_RULE = re.compile(r"^- \*\*([A-Z]+-[0-9A-Z]+)", re.MULTILINE)
 # Digest rules whose rule pages are still being written: strict xfail, so a page that lands
 # makes its test fail until it leaves this set.
-PENDING = frozenset({"MIX", "AMP", "SEG", "PRV", "PY", "SRV", "MOB"})
+PENDING = frozenset({"MIX", "AMP", "SEG", "PRV"})
+# Rules beyond the digest: upstream behaviour PostHog's own code and tests pin (issue #11).
+BEYOND_DIGEST = frozenset({"SV-34", "CL-C2", "CL-C3", "CL-C4", "CL-C5"})
 
 
 def _digest_ids() -> list[str]:
@@ -56,6 +58,9 @@ def test_every_digest_rule_has_a_page_entry(rule_id: str) -> None:
 @needs_digest
 @pytest.mark.parametrize("rule_id", sorted(rules()))
 def test_every_page_entry_names_a_digest_rule(rule_id: str) -> None:
+    if rule_id in BEYOND_DIGEST:
+        assert rule_id not in DIGEST_IDS, f"{rule_id} is in the digest now: drop it from the list"
+        return
     assert rule_id in DIGEST_IDS, f"docs/rules names {rule_id}, which the digest does not have"
 
 
