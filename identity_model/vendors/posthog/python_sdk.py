@@ -9,17 +9,20 @@ sends an event takes that event's outcome (format extension, issue #11).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeAlias, assert_never
+from typing import ClassVar, Final, TypeAlias, assert_never
 
 from identity_model.errors import Code
+from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
+from identity_model.operations import DEFAULT_DEVICE, VendorOperation
 from identity_model.outcome import Status, Step, ignored, rejected
+from identity_model.rules import SdkRule
 
-DEFAULT_DEVICE = "default"
-CONTEXT_RULE = "PY-06"  # contexts nest, inherit and are left again
-TAG_RULE = "PY-08"  # tags go under each call's properties
+CONTEXT_RULE: Final = "PY-06"  # contexts nest, inherit and are left again
+TAG_RULE: Final = "PY-08"  # tags go under each call's properties
 Tags: TypeAlias = tuple[tuple[str, Json], ...]
 
 
@@ -44,10 +47,23 @@ class PyDevice:
 # --- operations (format extension §F.2) ----------------------------------------------------
 
 
+def _python_id(fields: Fields, key: str, *, required: bool = False) -> str | int | float | None:
+    """A Python SDK id: a string or a number (``str()`` converts it later), or missing."""
+    value = fields.raw.get(key)
+    if value is None:
+        if required:
+            raise fields.fail(f"{key!r} is required (a string or a number)")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise fields.fail(f"{key!r} must be a string or a number")
+    return value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PyCapture:
+class PyCapture(VendorOperation):
+    OP: ClassVar[str] = "capture"
+
     event: str
-    timestamp: datetime
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
     distinct_id: str | int | float | None = None
     device: str = DEFAULT_DEVICE
@@ -55,13 +71,24 @@ class PyCapture:
     def __post_init__(self) -> None:
         object.__setattr__(self, "properties", freeze_object(self.properties))
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> PyCapture:
+        return cls(
+            event=fields.string("event", required=True) or "",
+            properties=fields.obj("properties") or {},
+            distinct_id=_python_id(fields, "distinct_id"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PySet:
-    """``posthog.set`` (``once=False``) or ``posthog.set_once`` (``once=True``)."""
+class PySet(VendorOperation):
+    """``posthog.set``; ``PySetOnce`` is ``posthog.set_once``."""
 
-    once: bool
-    timestamp: datetime
+    OP: ClassVar[str] = "set"
+    ONCE: ClassVar[bool] = False
+
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
     distinct_id: str | int | float | None = None
     device: str = DEFAULT_DEVICE
@@ -69,20 +96,46 @@ class PySet:
     def __post_init__(self) -> None:
         object.__setattr__(self, "properties", freeze_object(self.properties))
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> PySet:
+        return cls(
+            properties=fields.obj("properties") or {},
+            distinct_id=_python_id(fields, "distinct_id"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PyAlias:
-    timestamp: datetime
+class PySetOnce(PySet):
+    OP: ClassVar[str] = "set_once"
+    ONCE: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PyAlias(VendorOperation):
+    OP: ClassVar[str] = "alias"
+
     previous_id: str | int | float | None = None
     distinct_id: str | int | float | None = None
     device: str = DEFAULT_DEVICE
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> PyAlias:
+        return cls(
+            previous_id=_python_id(fields, "previous_id"),
+            distinct_id=_python_id(fields, "distinct_id"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PyGroupIdentify:
+class PyGroupIdentify(VendorOperation):
+    OP: ClassVar[str] = "group_identify"
+
     group_type: str
     group_key: str | int | float | None
-    timestamp: datetime
     properties: JsonObject | None = None
     distinct_id: str | int | float | None = None
     device: str = DEFAULT_DEVICE
@@ -91,66 +144,99 @@ class PyGroupIdentify:
         if self.properties is not None:
             object.__setattr__(self, "properties", freeze_object(self.properties))
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> PyGroupIdentify:
+        return cls(
+            group_type=fields.string("group_type") or "",
+            group_key=_python_id(fields, "group_key"),
+            properties=fields.obj("properties"),
+            distinct_id=_python_id(fields, "distinct_id"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewContext:
-    timestamp: datetime
+class NewContext(VendorOperation):
+    OP: ClassVar[str] = "new_context"
+
     fresh: bool = False
     device: str = DEFAULT_DEVICE
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> NewContext:
+        return cls(
+            fresh=fields.boolean("fresh"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EndContext:
-    timestamp: datetime
+class EndContext(VendorOperation):
+    OP: ClassVar[str] = "end_context"
+
     device: str = DEFAULT_DEVICE
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> EndContext:
+        return cls(device=fields.string("device") or DEFAULT_DEVICE, timestamp=timestamp)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class IdentifyContext:
+class IdentifyContext(VendorOperation):
+    OP: ClassVar[str] = "identify_context"
+
     distinct_id: str | int | float
-    timestamp: datetime
     device: str = DEFAULT_DEVICE
+
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> IdentifyContext:
+        return cls(
+            distinct_id=_python_id(fields, "distinct_id", required=True) or "",
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Tag:
+class Tag(VendorOperation):
+    OP: ClassVar[str] = "tag"
+
     key: str
-    timestamp: datetime
     value: Json = None
     device: str = DEFAULT_DEVICE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", freeze(self.value))
 
+    @classmethod
+    def read(cls, fields: Fields, timestamp: datetime) -> Tag:
+        return cls(
+            key=fields.string("key", required=True) or "",
+            value=fields.any("value"),
+            device=fields.string("device") or DEFAULT_DEVICE,
+            timestamp=timestamp,
+        )
+
 
 PythonOperation: TypeAlias = (
     PyCapture | PySet | PyAlias | PyGroupIdentify | NewContext | EndContext | IdentifyContext | Tag
 )
-PYTHON_OPERATION_TYPES = (
-    PyCapture,
-    PySet,
-    PyAlias,
-    PyGroupIdentify,
-    NewContext,
-    EndContext,
-    IdentifyContext,
-    Tag,
-)
-PYTHON_OP_NAMES: dict[type[PythonOperation], str] = {
-    PyCapture: "capture",
-    PyAlias: "alias",
-    PyGroupIdentify: "group_identify",
-    NewContext: "new_context",
-    EndContext: "end_context",
-    IdentifyContext: "identify_context",
-    Tag: "tag",
+PYTHON_OPERATIONS: Mapping[str, type[PythonOperation]] = {
+    cls.OP: cls
+    for cls in (
+        PyCapture,
+        PySet,
+        PySetOnce,
+        PyAlias,
+        PyGroupIdentify,
+        NewContext,
+        EndContext,
+        IdentifyContext,
+        Tag,
+    )
 }
-
-
-def python_op_name(op: PythonOperation) -> str:
-    if isinstance(op, PySet):
-        return "set_once" if op.once else "set"
-    return PYTHON_OP_NAMES[type(op)]
 
 
 # --- decisions ---------------------------------------------------------------------------
@@ -229,7 +315,7 @@ def _generate(device: PyDevice) -> tuple[PyDevice, str]:
     ), generated
 
 
-def _applied(device: PyDevice, rule: str, send: PySend | None = None) -> PyDecision:
+def _applied(device: PyDevice, rule: SdkRule, send: PySend | None = None) -> PyDecision:
     return PyDecision(device=device, step=Step(status=Status.APPLIED, rules=(rule,)), send=send)
 
 
@@ -285,7 +371,7 @@ def decide_python(device: PyDevice, op: PythonOperation) -> PyDecision:
 
 def _identify_context(device: PyDevice, op: IdentifyContext) -> PyDecision:
     # No event; only the innermost context's own id; nothing without a context (PY-04).
-    rule = "PY-04"
+    rule: Final = "PY-04"
     if not device.contexts:
         return PyDecision(
             device=device,
@@ -324,7 +410,7 @@ def _set(device: PyDevice, op: PySet) -> PyDecision:
         )
     if not properties:
         return PyDecision(device=device, step=ignored("nothing to set", "PY-09"))
-    event = "$set_once" if op.once else "$set"
+    event = "$set_once" if op.ONCE else "$set"
     return _applied(
         device,
         "PY-09",
@@ -334,7 +420,7 @@ def _set(device: PyDevice, op: PySet) -> PyDecision:
 
 def _alias(device: PyDevice, op: PyAlias) -> PyDecision:
     # `$create_alias` under previous_id; the alias falls back to the context's id (PY-10).
-    rule = "PY-10"
+    rule: Final = "PY-10"
     previous = stringify_id(op.previous_id)
     alias = _resolve(device, op.distinct_id)
     if not previous or alias is None:
@@ -354,7 +440,7 @@ def _alias(device: PyDevice, op: PyAlias) -> PyDecision:
 
 def _group_identify(device: PyDevice, op: PyGroupIdentify) -> PyDecision:
     # Always person-processed; explicit id, else the context's, else a generated one (PY-11).
-    rule = "PY-11"
+    rule: Final = "PY-11"
     if not op.group_type or not op.group_key:
         return PyDecision(
             device=device,
