@@ -26,6 +26,9 @@ class Code(StrEnum):
     NO_ACTIVE_CONTEXT = "no_active_context"  # Python identify_context/tag outside a context
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
+    # --- Amplitude (issue #14) ---
+    ID_TOO_SHORT = "id_too_short"  # an id under min_id_length, removed from the event (AMP-11)
+    # --- end Amplitude ---
 
 
 class IdentityError(Exception):

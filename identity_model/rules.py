@@ -34,10 +34,24 @@ CustomerioRule: TypeAlias = Literal[
     "CIO-01", "CIO-02", "CIO-03", "CIO-04", "CIO-05", "CIO-06", "CIO-07", "CIO-08", "CIO-09",
     "CIO-10", "CIO-11", "CIO-12", "CIO-13", "CIO-14",
 ]
+# --- Amplitude (issue #14) ---
+AmplitudeRule: TypeAlias = Literal[
+    "AMP-01", "AMP-02", "AMP-03", "AMP-04", "AMP-05", "AMP-06", "AMP-07", "AMP-08", "AMP-09",
+    "AMP-10", "AMP-11", "AMP-12", "AMP-13", "AMP-14", "AMP-15", "AMP-16",
+]
+AmplitudePriceRule: TypeAlias = Literal["PRV-07", "PRV-08"]
+# --- end Amplitude ---
 # fmt: on
 
 RuleId: TypeAlias = (
-    ServerRule | ClientRule | SdkRule | PricingRule | EligibilityRule | CustomerioRule
+    ServerRule
+    | ClientRule
+    | SdkRule  # issue #11
+    | PricingRule
+    | EligibilityRule
+    | CustomerioRule
+    | AmplitudeRule  # issue #14
+    | AmplitudePriceRule  # issue #14
 )
 
 

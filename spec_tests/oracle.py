@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
 from spec_tests.oracle_python import BadPythonOp, PythonClients, check_python_shape
@@ -583,6 +584,17 @@ def run(
     for line, obj in enumerate(script, start=1):
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
+            # --- vendor dispatch: Amplitude (issue #14) ---
+            body = obj.get("config")
+            if (
+                set(obj) == {"config"}
+                and isinstance(body, dict)
+                and body.get("vendor") == "amplitude"
+            ):
+                min_length = read_amplitude_config(body)
+                if min_length is not None:
+                    return run_amplitude(script, min_length, parse_time, check_shape)
+            # --- end Amplitude ---
             try:
                 config = read_config(obj)
                 if config["vendor"] == "customerio":

@@ -16,6 +16,7 @@ from identity_model.billing.pricing import (
 )
 from identity_model.io.books import load_price_book
 from identity_model.io.report import run_objects
+from tests.amplitude_prices import check_amplitude_price  # issue #14
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")
@@ -29,6 +30,11 @@ def test_pages_have_examples_of_both_kinds() -> None:
 
 @pytest.mark.parametrize("example", PRICE, ids=[example.id for example in PRICE])
 def test_price_example(example: Example) -> None:
+    # --- vendor price examples (issue #14) ---
+    if example.data.get("vendor") == "amplitude":
+        check_amplitude_price(example)
+        return
+    # --- end vendor price examples ---
     data, expect = example.data, example.data["expect"]
     book = load_price_book()
     model = InvoiceModel(data["model"])

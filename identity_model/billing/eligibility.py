@@ -237,13 +237,21 @@ class FeatureTally:
     events: dict[Feature, int] = field(default_factory=lambda: dict.fromkeys(CAPABILITIES, 0))
     ids: dict[Feature, set[str]] = field(default_factory=lambda: {f: set() for f in CAPABILITIES})
 
+    usable: dict[tuple[BillingKind | None, PersonMode], tuple[Feature, ...]] = field(
+        default_factory=dict
+    )  # what an event can feed depends on how it was processed only: decided once per kind
+
     def add(self, event: Event) -> None:
         if not isinstance(event, ProcessedEvent) or not event.stored:
             return
-        for feature in CAPABILITIES:
-            if event_eligibility(event, feature).allowed:
-                self.events[feature] += 1
-                self.ids[feature].add(event.distinct_id)
+        how = (event.processed_as, event.person_mode)
+        features = self.usable.get(how)
+        if features is None:
+            features = tuple(f for f in CAPABILITIES if event_eligibility(event, f).allowed)
+            self.usable[how] = features
+        for feature in features:
+            self.events[feature] += 1
+            self.ids[feature].add(event.distinct_id)
 
     def rows(self, world: World[Any]) -> list[FeatureUse]:
         """The matrix, with each event attributed to the final person of its distinct id."""

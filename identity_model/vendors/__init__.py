@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from identity_model.vendors import customerio, posthog
+from identity_model.vendors import amplitude, customerio, posthog  # amplitude: issue #14
 
 
 class Vendor(StrEnum):
@@ -10,6 +10,7 @@ class Vendor(StrEnum):
 
     POSTHOG = posthog.PROFILE.name
     CUSTOMERIO = customerio.PROFILE.name
+    AMPLITUDE = amplitude.PROFILE.name  # issue #14
 
 
-__all__ = ["Vendor", "customerio", "posthog"]
+__all__ = ["Vendor", "amplitude", "customerio", "posthog"]

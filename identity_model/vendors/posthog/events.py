@@ -37,6 +37,9 @@ def billing_kind(mode: PersonMode) -> BillingKind | None:
             assert_never(mode)
 
 
+_BILLING_KIND = {mode: billing_kind(mode) for mode in PersonMode}  # the match, looked up
+
+
 # SV-30, as posthog/tasks/usage_report.py BILLABLE_EVENT_EXCLUDED_EVENTS and the exact
 # AI_EVENT_TYPES names (an unknown `$ai_*` name is billed as a standard event).
 NON_BILLABLE_EVENTS: frozenset[str] = frozenset(
@@ -87,7 +90,7 @@ class ProcessedEvent:
     billed_as: BillingKind | None = field(init=False)  # its meter; None: dropped or not billable
 
     def __post_init__(self) -> None:
-        kind = billing_kind(self.person_mode)
+        kind = _BILLING_KIND[self.person_mode]
         object.__setattr__(self, "processed_as", kind)
         object.__setattr__(self, "billed_as", kind if self.billable else None)
 
