@@ -23,7 +23,7 @@ def apply(world: World[Any], op: Operation) -> Outcome:
     profile = world.profile
     decision = profile.decide(world.state, op)
     step = decision.step
-    if decision.facts is None:
+    if step.status is not Status.APPLIED and not decision.bookkeeping:
         return Outcome(world=world, step=step)
     state = profile.evolve(world.state, decision)
     if decision.bookkeeping:

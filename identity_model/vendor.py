@@ -183,7 +183,7 @@ class FoldBatch(Generic[S, F]):
 
     def apply(self, op: Operation) -> Step:
         decision = self._profile.decide(self._state, op)
-        if decision.facts is not None:  # applied, or bookkeeping
+        if decision.applied or decision.bookkeeping:
             self._state = self._profile.evolve(self._state, decision)
         return decision.step
 
