@@ -3,8 +3,8 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io, Amplitude). Pricing and eligibility are separate pure functions
-over a world or plain usage.
+built-in ones (PostHog, Customer.io, Amplitude, Segment). Pricing and eligibility are
+separate pure functions over a world or plain usage.
 """
 
 from identity_model import vendors as _vendors  # registers the built-in vendors
@@ -101,6 +101,20 @@ from identity_model.vendors.posthog.python_sdk import (
     Tag,
 )
 from identity_model.vendors.posthog.state import PostHogState
+
+# --- Segment (issue #14) ---
+from identity_model.vendors.segment.calls import SegmentCall
+from identity_model.vendors.segment.config import SegmentConfig, UnifySettings
+from identity_model.vendors.segment.pricing import (
+    SegmentBill,
+    SegmentBook,
+    load_segment_book,
+    price_segment_month,
+    price_segment_months,
+)
+from identity_model.vendors.segment.reducer import SegmentState
+
+# --- end Segment ---
 from identity_model.world import World, empty_world
 
 EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
@@ -174,6 +188,11 @@ __all__ = [
     "ScriptOp",
     "ScriptReader",
     "ScriptRun",
+    "SegmentBill",
+    "SegmentBook",
+    "SegmentCall",
+    "SegmentConfig",
+    "SegmentState",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -182,6 +201,7 @@ __all__ = [
     "Tag",
     "Tier",
     "Track",
+    "UnifySettings",
     "Usage",
     "UserState",
     "Vendor",
@@ -198,6 +218,7 @@ __all__ = [
     "lifecycle_events",
     "load_amplitude_book",
     "load_price_book",
+    "load_segment_book",
     "merged_users",
     "monthly_usage",
     "parse_price_book",
@@ -205,6 +226,8 @@ __all__ = [
     "price",
     "price_month",
     "price_months",
+    "price_segment_month",
+    "price_segment_months",
     "register_vendor",
     "replay",
     "rules",

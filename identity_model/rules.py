@@ -41,6 +41,12 @@ AmplitudeRule: TypeAlias = Literal[
 ]
 AmplitudePriceRule: TypeAlias = Literal["PRV-07", "PRV-08"]
 # --- end Amplitude ---
+# --- Segment (issue #14) ---
+SegmentRule: TypeAlias = Literal[
+    "SEG-01", "SEG-02", "SEG-03", "SEG-04", "SEG-05", "SEG-06", "SEG-07", "SEG-08", "SEG-09",
+    "SEG-10", "SEG-11", "SEG-12", "SEG-13", "SEG-14", "SEG-15", "PRV-05", "PRV-06",
+]
+# --- end Segment ---
 # fmt: on
 
 RuleId: TypeAlias = (
@@ -52,6 +58,7 @@ RuleId: TypeAlias = (
     | CustomerioRule
     | AmplitudeRule  # issue #14
     | AmplitudePriceRule  # issue #14
+    | SegmentRule  # issue #14
 )
 
 

@@ -19,6 +19,11 @@ from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
 from spec_tests.oracle_python import BadPythonOp, PythonClients, check_python_shape
 
+# --- Segment (issue #14) ---
+from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
+
+# --- end Segment ---
+
 # ---------------------------------------------------------------- constants from the digest
 
 ILLEGAL_ANY_CASE = [
@@ -506,6 +511,16 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
     body = obj.get("config")
     if set(obj) != {"config"} or not isinstance(body, dict):
         raise BadOp("config")
+    # --- Segment (issue #14) ---
+    if body.get("vendor") == "segment":
+        if set(body) - {"vendor", "unify"}:
+            raise BadOp("config keys")
+        try:
+            read_unify(body.get("unify", {}))
+        except BadConfig:
+            raise BadOp("unify") from None
+        return {"vendor": "segment"}
+    # --- end Segment ---
     keys = {"vendor", "person_profiles", "free_events_per_month", "client"}
     keys |= {"reuse_anonymous_id", "person_processing_opt_out"}
     if set(body) - keys:
@@ -599,6 +614,10 @@ def run(
                 config = read_config(obj)
                 if config["vendor"] == "customerio":
                     return run_customerio(script, parse_time, first_is_config=True)
+                # --- Segment (issue #14) ---
+                if config["vendor"] == "segment":
+                    return run_segment(script, parse_time, check_shape, BadOp)
+                # --- end Segment ---
                 continue
             except BadOp:
                 pass

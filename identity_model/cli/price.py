@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _write_invoice(out: TextIO, invoice: Invoice) -> None:
-    model = "" if invoice.model is None else f", model {invoice.model.value}"
+    model = "" if invoice.model is None else f", model {invoice.model}"
     out.write(f"book {invoice.book}{model}\n")
     for line in invoice.lines:
         out.write(

@@ -7,6 +7,7 @@ import json
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
 from identity_model.billing.amplitude import AmplitudeBook, parse_book
@@ -69,3 +70,18 @@ def load_amplitude_book() -> AmplitudeBook:
             Code.INVALID_PRICE_BOOK, f"{AMPLITUDE_BOOK}: not JSON: {error.msg}"
         ) from None
     return parse_book(data, AMPLITUDE_BOOK)
+
+
+# --- vendors' own book shapes (issue #14) ---
+def shipped_book_data(name: str) -> Any:
+    """A shipped book's JSON object, for a vendor that parses its own book shape."""
+    if name not in shipped_books():
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"no shipped price book {name!r}")
+    entry = _folder() / f"{name}.json"
+    try:
+        return json.loads(entry.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"{name}: not JSON: {error.msg}") from None
+
+
+# --- end vendors' own book shapes ---
