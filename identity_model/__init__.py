@@ -98,7 +98,20 @@ from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles,
 from identity_model.vendors.posthog.device import Device, UserState
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
+from identity_model.vendors.posthog.operations import MobileCapture
 from identity_model.vendors.posthog.persons import Person, PersonGraph
+from identity_model.vendors.posthog.python_sdk import (
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyDevice,
+    PyGroupIdentify,
+    PySet,
+    PySetOnce,
+    Tag,
+)
 from identity_model.vendors.posthog.state import PostHogState
 
 # --- Segment (issue #14) ---
@@ -147,12 +160,14 @@ __all__ = [
     "Decision",
     "Device",
     "Eligibility",
+    "EndContext",
     "Event",
     "Feature",
     "FeatureTally",
     "Group",
     "IdMerge",
     "Identify",
+    "IdentifyContext",
     "IdentityError",
     "Ingest",
     "Invoice",
@@ -164,6 +179,8 @@ __all__ = [
     "MixpanelConfig",
     "MixpanelEvent",
     "MixpanelState",
+    "MobileCapture",
+    "NewContext",
     "Operation",
     "Outcome",
     "Person",
@@ -175,6 +192,12 @@ __all__ = [
     "PriceBook",
     "ProcessedEvent",
     "ProfileBase",
+    "PyAlias",
+    "PyCapture",
+    "PyDevice",
+    "PyGroupIdentify",
+    "PySet",
+    "PySetOnce",
     "Reason",
     "ReasonCode",
     "Reset",
@@ -193,6 +216,7 @@ __all__ = [
     "Status",
     "Step",
     "StepRecord",
+    "Tag",
     "Tier",
     "Track",
     "UnifySettings",
