@@ -7,9 +7,13 @@ import json
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
 from identity_model.billing.amplitude import AmplitudeBook, parse_book
+from identity_model.billing.mixpanel import BOOK as MIXPANEL_BOOK  # issue #14
+from identity_model.billing.mixpanel import MixpanelBook
+from identity_model.billing.mixpanel import parse_book as parse_mixpanel_book
 from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
 from identity_model.errors import Code, IdentityError
 from identity_model.io.limits import JsonRefused, loads_line
@@ -76,3 +80,26 @@ def load_amplitude_book() -> AmplitudeBook:
             Code.INVALID_PRICE_BOOK, f"{AMPLITUDE_BOOK}: not JSON: {error.msg}"
         ) from None
     return parse_book(data, AMPLITUDE_BOOK)
+
+
+# --- vendors' own book shapes (issue #14) ---
+def shipped_book_data(name: str) -> Any:
+    """A shipped book's JSON object, for a vendor that parses its own book shape."""
+    if name not in shipped_books():
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"no shipped price book {name!r}")
+    entry = _folder() / f"{name}.json"
+    try:
+        return json.loads(entry.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"{name}: not JSON: {error.msg}") from None
+
+
+# --- end vendors' own book shapes ---
+
+
+# --- Mixpanel (issue #14) ----------------------------------------------------------------------
+
+
+def load_mixpanel_book() -> MixpanelBook:
+    """The shipped Mixpanel book (Free, Growth, add-ons): ``mixpanel-events-2026``."""
+    return parse_mixpanel_book(shipped_book_data(MIXPANEL_BOOK))
