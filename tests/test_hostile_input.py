@@ -607,6 +607,11 @@ def test_a_leading_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     usage = strict_json(result.stdout)["usage"]
     assert usage == {"anonymous_events": 0, "identified_events": 1}  # the config line held
+    comment = script(tmp_path, "\ufeff// a comment first", GOOD, name="comment.jsonl")
+    result = run("replay", str(comment))
+    assert result.returncode == 0, result.stderr
+    assert "       // a comment first\n" in result.stdout
+    assert "\ufeff" not in result.stdout and "\\ufeff" not in result.stdout
 
 
 def test_a_byte_order_mark_after_line_1_is_a_bad_line(tmp_path: Path) -> None:

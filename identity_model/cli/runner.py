@@ -145,6 +145,8 @@ class Runner:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return self.reader.bad_line(number, "not UTF-8 text")
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a byte order mark, before a comment too
         if on_comment is not None and text.lstrip().startswith("//"):
             on_comment(text.strip())
         return self.reader.read_line(number, text)
