@@ -21,6 +21,9 @@ PREFIX_LENGTH = 64  # shorter than any vendor's cut (PostHog: 200), so a cut id 
 DEVICE = "device\x00"
 _DEVICE_ID = re.compile(r"^(.*)-anon-\d+$", re.DOTALL)  # format §1: <device>-anon-<n>
 ID_FIELDS = ("device", "distinct_id", "anonymous_id", "alias", "new_anonymous_id", "user_id")
+TRAIT_FIELDS = ("set", "set_once")  # traits may carry identifiers (Segment: email)
+TRAIT_PROPERTIES = ("$set", "$set_once")
+TRAIT_IDENTIFIERS = ("email",)
 LINKING_PROPERTIES = (
     "distinct_id",
     "$anon_distinct_id",
@@ -66,7 +69,8 @@ def coarse_keys(value: Any) -> Iterator[str]:
 
 def neutral_identity_keys(op: Any) -> tuple[str, ...]:
     """The keys of an operation: its device, its id fields, the linking keys of its
-    ``properties``; ``()`` when it names no identity (it can only move time)."""
+    ``properties``, the identifier traits it sets; ``()`` when it names no identity (it can
+    only move time)."""
     keys: list[str] = []
     for name in ID_FIELDS:
         value = getattr(op, name, None)
@@ -76,10 +80,18 @@ def neutral_identity_keys(op: Any) -> tuple[str, ...]:
             keys.append(DEVICE + str(value).strip().lower()[:PREFIX_LENGTH])
         else:
             keys.extend(coarse_keys(value))
+    traits = [getattr(op, name, None) for name in TRAIT_FIELDS]
     properties = getattr(op, "properties", None)
     if isinstance(properties, Mapping):
         for name in LINKING_PROPERTIES:
             value = properties.get(name)
             if value is not None:
                 keys.extend(coarse_keys(value))
+        traits += [properties.get(name) for name in TRAIT_PROPERTIES]
+    for found in traits:
+        if isinstance(found, Mapping):
+            for name in TRAIT_IDENTIFIERS:
+                value = found.get(name)
+                if value is not None:
+                    keys.extend(coarse_keys(value))
     return tuple(dict.fromkeys(keys))

@@ -29,7 +29,10 @@ from identity_model.io.dask_replay import replay_on_dask  # noqa: E402
 from identity_model.io.report import build_report, run_objects  # noqa: E402
 from identity_model.io.script import ScriptReader  # noqa: E402
 from identity_model.partition.components import GLOBAL, IdentityComponents  # noqa: E402
+from identity_model.vendor import vendor_names  # noqa: E402
 from spec_tests.strategies import customerio_scripts, mixed_scripts, server_scripts  # noqa: E402
+from spec_tests.strategies_amplitude import amplitude_scripts  # noqa: E402
+from spec_tests.strategies_segment import segment_scripts  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -55,15 +58,33 @@ def test_every_case_replays_the_same_on_dask(case: Any) -> None:
     assert on_dask(list(case.script)).report == single(list(case.script))
 
 
-@settings(max_examples=25)
-@given(st.one_of(server_scripts(), mixed_scripts(), customerio_scripts()))
+@st.composite
+def neutral_traffic(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A PostHog-shaped script read under any vendor (the vendor-neutral traffic)."""
+    script = [line for line in draw(mixed_scripts()) if "config" not in line]
+    vendor = draw(st.sampled_from([name for name in vendor_names() if name != "customerio"]))
+    return [{"config": {"vendor": vendor}}, *script]
+
+
+@settings(max_examples=40)
+@given(
+    st.one_of(
+        server_scripts(),
+        mixed_scripts(),
+        customerio_scripts(),
+        amplitude_scripts(),
+        segment_scripts(),
+        neutral_traffic(),
+    )
+)
 def test_generated_scripts_replay_the_same_on_dask(script: list[dict[str, Any]]) -> None:
     expected = single(script)
     run = on_dask(script)
     assert run.report == expected
-    summary = on_dask(script, want="summary").summary
-    assert summary["usage"] == expected["usage"]
-    assert summary["persons"] == len(expected["persons"])
+    single_run = run_objects(script)
+    world = single_run.world
+    expected_summary = {**world.profile.summary(world.state), "usage": world.usage.as_json()}
+    assert on_dask(script, want="summary").summary == expected_summary
 
 
 def test_a_multi_user_workload_splits_into_components_and_replays_the_same() -> None:
