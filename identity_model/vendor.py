@@ -70,16 +70,23 @@ MonthlyUsage: TypeAlias = Mapping[str, Mapping[str, int]]
 class Decision(Generic[F]):
     """What ``decide`` found: the step, and the facts ``evolve`` applies.
 
-    ``facts`` is present only when ``step.status`` is applied; a rejected or ignored decision
-    carries nothing to apply.
+    ``facts`` is present when ``step.status`` is applied; a rejected or ignored decision carries
+    nothing to apply, except ``bookkeeping`` (issue #11): state that is no outcome of the
+    operation but must still be written, because the format says it existed before the
+    operation (PostHog: a device named for the first time, its anonymous id fixed) or it is
+    spent whatever the outcome (PostHog: a Python SDK's generated id on a dropped event).
     """
 
     step: Step
     facts: F | None = None
+    bookkeeping: bool = False  # the facts of a rejected or ignored step, written all the same
 
     def __post_init__(self) -> None:
-        if self.facts is not None and self.step.status is not Status.APPLIED:
-            raise ValueError("only an applied decision carries facts")
+        applied = self.step.status is Status.APPLIED
+        if self.facts is not None and not applied and not self.bookkeeping:
+            raise ValueError("only an applied decision carries facts (or bookkeeping)")
+        if self.bookkeeping and (applied or self.facts is None):
+            raise ValueError("bookkeeping is the facts of a rejected or ignored decision")
 
     @property
     def applied(self) -> bool:
@@ -132,7 +139,8 @@ class VendorProfile(Protocol[S, F]):
         ...
 
     def evolve(self, state: S, decision: Decision[F]) -> S:
-        """Applies an applied decision's facts; never called for rejected or ignored ones."""
+        """Applies a decision's facts: an applied one's, or a rejected or ignored one's
+        bookkeeping; never called for a decision without facts."""
         ...
 
     def batch(self, state: S) -> Batch[S]:
@@ -194,7 +202,7 @@ class FoldBatch(Generic[S, F]):
 
     def apply(self, op: Operation) -> Step:
         decision = self._profile.decide(self._state, op)
-        if decision.applied:
+        if decision.applied or decision.bookkeeping:
             self._state = self._profile.evolve(self._state, decision)
         return decision.step
 

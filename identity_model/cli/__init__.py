@@ -225,11 +225,24 @@ def _parser() -> argparse.ArgumentParser:
     # --- vendor books (issue #14) ---
     price_cmd.add_argument(
         "--vendor",
-        choices=("posthog", "amplitude"),
+        choices=("posthog", "amplitude", "mixpanel"),
         default="posthog",
-        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus;"
+        " mixpanel reads --plan, --events, --addon)",
     )
-    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
+    price_cmd.add_argument(
+        "--plan",
+        choices=("starter", "plus", "free", "growth", "mtu"),
+        default=None,
+        help="amplitude: starter (default) or plus; mixpanel: free, growth (default) or mtu",
+    )
+    price_cmd.add_argument(
+        "--addon",
+        action="append",
+        choices=("data_pipelines", "group_analytics"),
+        default=[],
+        help="mixpanel: an add-on bought on growth (repeatable)",
+    )
     price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
     price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
     price_cmd.add_argument(

@@ -179,7 +179,7 @@ class ScriptReader:
                 raise IdentityError(
                     Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
                 )
-            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp)
+            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp, self.config)
             op: Operation | None = self._profile.parse_operation(op_name, fields)
             if op is None:
                 op = read_neutral(fields)
