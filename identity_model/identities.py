@@ -59,9 +59,8 @@ def coarse_keys(value: Any) -> Iterator[str]:
     """The keys of one id value (and of the device a ``<device>-anon-<n>`` id names)."""
     for text in _renderings(value):
         key = text.replace("\x00", "\ufffd").strip().lower().removeprefix("$device:")
-        key = key[:PREFIX_LENGTH]
+        yield key[:PREFIX_LENGTH]  # "" too: a vendor may take an empty id as one identity
         if key:
-            yield key
             device = _DEVICE_ID.match(text)
             if device:
                 yield DEVICE + device.group(1).strip().lower()[:PREFIX_LENGTH]

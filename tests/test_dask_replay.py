@@ -30,8 +30,14 @@ from identity_model.io.report import build_report, run_objects  # noqa: E402
 from identity_model.io.script import ScriptReader  # noqa: E402
 from identity_model.partition.components import GLOBAL, IdentityComponents  # noqa: E402
 from identity_model.vendor import vendor_names  # noqa: E402
-from spec_tests.strategies import customerio_scripts, mixed_scripts, server_scripts  # noqa: E402
+from spec_tests.strategies import (  # noqa: E402
+    customerio_scripts,
+    mixed_scripts,
+    python_scripts,
+    server_scripts,
+)
 from spec_tests.strategies_amplitude import amplitude_scripts  # noqa: E402
+from spec_tests.strategies_mixpanel import mixpanel_cap_scripts, mixpanel_scripts  # noqa: E402
 from spec_tests.strategies_segment import segment_scripts  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
@@ -74,6 +80,9 @@ def neutral_traffic(draw: st.DrawFn) -> list[dict[str, Any]]:
         customerio_scripts(),
         amplitude_scripts(),
         segment_scripts(),
+        mixpanel_scripts(),
+        mixpanel_cap_scripts(),
+        python_scripts(),
         neutral_traffic(),
     )
 )

@@ -31,7 +31,7 @@ from typing import IO, Any
 from identity_model.events import total_usage
 from identity_model.io.report import REPORT_FORMAT, record_of, steps_entry
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
-from identity_model.operations import Config, Operation, op_name
+from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, StepRecord
 from identity_model.partition.combine import (
     ComponentPart,
@@ -42,7 +42,7 @@ from identity_model.partition.combine import (
 from identity_model.partition.components import GLOBAL, IdentityComponents
 from identity_model.reducers import Session
 from identity_model.vendor import vendor_named
-from identity_model.world import empty_world
+from identity_model.world import World, empty_world
 
 _HEADER = struct.Struct("<qqqI")  # position, line, anchor or component, payload length
 
@@ -121,39 +121,37 @@ def fold_partition(path: str, config: Config, end: datetime | None, want: str) -
             records[component].append(record_of(session, item))
     parts: list[_Part] = []
     for component, session in sessions.items():
-        profile = session.profile
-        state = session.world.state
-        if end is not None:
-            state = profile.at_end(state, end)
-        local = records[component]
-        rejected = [
-            replace(record, event=None) for record in local if record.status is Status.REJECTED
-        ]
-        outcomes = dict(Counter(record.status.value for record in local))
-        if want == "json":
-            parts.append(
-                _Part(
-                    rejected=rejected,
-                    outcomes=outcomes,
-                    steps=list(zip(positions[component], steps_entry(local), strict=True)),
-                    report=ComponentPart(
-                        steps=positions[component],
-                        report=profile.report(state, local),
-                        entry_steps=profile.entry_steps(state, local),
-                    ),
-                )
-            )
-        else:
-            parts.append(
-                _Part(
-                    rejected=rejected,
-                    outcomes=outcomes,
-                    summary=dict(profile.summary(state)),
-                    usage=total_usage(profile.usage(state)).as_json(),
-                )
-            )
-        del records[component]
+        parts.append(_part(session, positions[component], records.pop(component), end, want))
     return parts
+
+
+def _part(
+    session: Session, positions: list[int], local: list[StepRecord], end: datetime | None, want: str
+) -> _Part:
+    """One component's result, judged at the end of the whole script."""
+    profile = session.profile
+    state = session.world.state
+    if end is not None:
+        state = profile.at_end(state, end)
+    rejected = [replace(record, event=None) for record in local if record.status is Status.REJECTED]
+    outcomes = dict(Counter(record.status.value for record in local))
+    if want == "json":
+        return _Part(
+            rejected=rejected,
+            outcomes=outcomes,
+            steps=list(zip(positions, steps_entry(local), strict=True)),
+            report=ComponentPart(
+                steps=positions,
+                report=profile.report(state, local),
+                entry_steps=profile.entry_steps(state, local),
+            ),
+        )
+    return _Part(
+        rejected=rejected,
+        outcomes=outcomes,
+        summary=dict(profile.summary(state)),
+        usage=total_usage(profile.usage(state)).as_json(),
+    )
 
 
 class _Spill:
@@ -212,30 +210,19 @@ class _Spill:
         return [str(target) for target in paths]
 
 
-def _global_records(spill: _Spill, config: Config) -> list[tuple[int, StepRecord]]:
-    """Operations with no identity: decided against the latest earlier time alone."""
+def _global_parts(spill: _Spill, config: Config, want: str) -> list[_Part]:
+    """Operations that name no identity: each a component of its own, decided against the
+    latest earlier time (all they can share with the rest of the script)."""
     profile = vendor_named(config.vendor)
-    found = []
+    parts = []
     for position, line, op, before in spill.global_ops:
-        state = profile.empty_state(config)
+        world = empty_world(config)
         if before is not None:
-            state = profile.at_end(state, before)
-        step = profile.decide(state, op).step
-        found.append(
-            (
-                position,
-                StepRecord(
-                    line=line,
-                    op=op_name(op),
-                    status=step.status,
-                    codes=step.codes,
-                    event=step.event,
-                    rules=step.rules,
-                    message=step.message,
-                ),
-            )
-        )
-    return found
+            world = World(config=config, state=profile.at_end(world.state, before))
+        session = Session(world)
+        record = record_of(session, ScriptOp(line=line, op=op))
+        parts.append(_part(session, [position], [record], spill.end, want))
+    return parts
 
 
 def replay_on_dask(
@@ -270,8 +257,9 @@ def replay_on_dask(
         components=len(set(spill.components.components())) if spill.components.nodes else 0,
         partitions=count,
     )
-    special = sorted([*spill.bad, *_global_records(spill, config)], key=lambda entry: entry[0])
+    special = spill.bad
     parts = [part for partition in results for part in partition]
+    parts += _global_parts(spill, config, want)
     rejected = [record for _, record in special if record.status is Status.REJECTED]
     for _, record in special:
         run.outcomes[record.status] += 1

@@ -22,7 +22,6 @@ from identity_model.vendors.amplitude.state import (
 )
 from identity_model.vendors.amplitude.usage import meters
 
-
 # AMP-13 counts an event in the month of the latest event so far, across all users: a clock
 # shared by every identity (order-dependent, not a sum), so a partitioned replay keeps all of
 # Amplitude's operations in one component (docs/scale.md).
