@@ -22,12 +22,14 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
 from identity_model.events import Event
 from identity_model.fields import Fields
+from identity_model.identities import neutral_identity_keys
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, Step, StepRecord
 
@@ -171,6 +173,23 @@ class VendorProfile(Protocol[S, F]):
         """The end of the replay table: the final persons, in lines of text."""
         ...
 
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        """Every identity through which ``op`` can affect, or be affected by, another
+        operation (for replaying by identity component, ``identity_model.partition``). An
+        extra key only joins components; a missing one would split a person. ``()``: the
+        operation names no identity and may only move time."""
+        ...
+
+    def at_end(self, state: S, end: datetime) -> S:
+        """``state`` as judged at the end of a script whose latest timestamp is ``end`` (a
+        component replayed alone ends earlier than the whole script)."""
+        ...
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        """For each list of the report beside ``events``/``persons`` (e.g. ``activity``), the
+        index in ``records`` of the step that made each entry, in report order."""
+        ...
+
 
 class FoldBatch(Generic[S, F]):
     """The plain batch: ``decide`` then ``evolve`` per operation."""
@@ -242,6 +261,15 @@ class ProfileBase(ABC, Generic[S, F]):
         return [f"persons ({len(persons)})"] + [
             f"  {', '.join(person['distinct_ids'])}" for person in persons
         ]
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return neutral_identity_keys(op)
+
+    def at_end(self, state: S, end: datetime) -> S:
+        return state
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        return {}
 
 
 # --- the registry ------------------------------------------------------------------------------

@@ -105,6 +105,15 @@ class Runner:
     def config(self) -> Config:
         return self.reader.config
 
+    def texts(self, err: TextIO, stack: ExitStack) -> Iterator[tuple[int, str | None]]:
+        """Every line, numbered, as text (``None``: not UTF-8)."""
+        handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+        for number, raw in enumerate(_lines(handle, size, err), start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
             handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
@@ -186,6 +195,13 @@ class Runner:
             if on_records is not None:
                 on_records(records, opened)
         return opened
+
+
+def numbered_lines(
+    runner: Runner, err: TextIO, stack: ExitStack
+) -> Iterator[tuple[int, str | None]]:
+    """The runner's input as numbered text lines (for engines that read the text twice)."""
+    return runner.texts(err, stack)
 
 
 def book(name: str, free: int | None) -> PriceBook:

@@ -126,6 +126,15 @@ class ScriptReader:
         self.config_line: int | None = None  # the line of an accepted config line
         self.config_error: BadLine | None = None  # a config line, first, that was refused
 
+    @classmethod
+    def under(cls, config: Config) -> ScriptReader:
+        """A reader of operation lines for a script whose config is already known (a worker
+        reading its share of a partitioned script)."""
+        reader = cls()
+        reader._configure(config)
+        reader._seen_operation = True
+        return reader
+
     def _configure(self, config: Config) -> None:
         self.config = config
         self._profile = vendor_named(config.vendor)
