@@ -951,3 +951,26 @@ def test_hostile_scripts_through_every_command_and_format(lines: list[str]) -> N
                 strict_json(out)
             if args[2] == "text":
                 assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), (args, out)
+
+
+# --- the Dask engine reads with the same reader: the same refusals -----------------------------
+
+
+def test_the_dask_engine_rejects_hostile_lines_as_the_local_engine_does(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    names = ["deep_array", "integer_of_5000_digits", "nan", "lone_surrogate_in_a_value"]
+    lines = [GOOD, *(HOSTILE_LINES[name][0] for name in names), "\ufeff" + GOOD, GOOD]
+    path = script(tmp_path, *lines)
+    local = run("replay", str(path), "--format", "summary")
+    dask = run("replay", str(path), "--format", "summary", "--engine", "dask", "--workers", "1")
+    no_traceback(dask)
+    assert dask.returncode == local.returncode == 1
+    assert dask.stderr.splitlines() == local.stderr.splitlines()
+    assert len(dask.stderr.splitlines()) == len(names) + 1  # and the BOM after line 1
+    assert strict_json(dask.stdout) == strict_json(local.stdout)
+    refused = script(tmp_path, '{"config": {"person_profiles": "sometimes"}}', GOOD, name="r")
+    result = run("replay", str(refused), "--format", "json", "--engine", "dask", "--workers", "1")
+    no_traceback(result)
+    assert result.returncode == 2 and result.stdout == ""
+    (error,) = result.stderr.splitlines()
+    assert error.startswith(f"{refused}:1: invalid_operation: config: "), error

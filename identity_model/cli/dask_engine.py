@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any, TextIO
 
@@ -18,6 +18,8 @@ from identity_model.cli.runner import (
     dump,
     numbered_lines,
 )
+from identity_model.io.limits import TooLong
+from identity_model.operations import Config
 from identity_model.outcome import Status
 
 INSTALL = "the Dask engine needs the [dask] extra: python -m pip install 'identity-model[dask]'"
@@ -48,7 +50,15 @@ def _client(args: argparse.Namespace, stack: ExitStack) -> Any:
     return stack.enter_context(client_class(cluster))
 
 
-def run(args: argparse.Namespace, runner: Runner, out: TextIO, err: TextIO) -> int:
+def run(
+    args: argparse.Namespace,
+    runner: Runner,
+    out: TextIO,
+    err: TextIO,
+    settings: Callable[[Config], object] | None = None,
+) -> int:
+    """``settings(config)``: the replay's checks of the config (#17), once every line is read
+    and before any is replayed."""
     if args.format == "text":
         raise UsageError("--engine dask prints --format json or --format summary")
     try:
@@ -57,7 +67,9 @@ def run(args: argparse.Namespace, runner: Runner, out: TextIO, err: TextIO) -> i
         raise UsageError(INSTALL) from None
     with ExitStack() as stack:
         client = _client(args, stack)
-        lines: Iterator[tuple[int, str | None]] = numbered_lines(runner, err, stack)
+        lines: Iterator[tuple[int, str | TooLong | None]] = numbered_lines(
+            runner, err, stack, settings
+        )
         result = replay_on_dask(
             lines,
             runner.reader,
@@ -66,7 +78,7 @@ def run(args: argparse.Namespace, runner: Runner, out: TextIO, err: TextIO) -> i
             partitions=args.partitions,
             spill_dir=args.spill_dir,
         )
-    runner.rejected = result.rejected
+    runner.report(err, result.rejected)  # before the output: a broken pipe keeps them (#17)
     if args.format == "json":
         dump(result.report, out)
     else:
@@ -78,5 +90,4 @@ def run(args: argparse.Namespace, runner: Runner, out: TextIO, err: TextIO) -> i
             },
             out,
         )
-    runner.report_rejected(err)
     return EXIT_FAILED if runner.rejected else EXIT_OK

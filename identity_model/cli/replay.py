@@ -176,7 +176,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if getattr(args, "engine", "local") == "dask":
         from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
 
-        return dask_engine.run(args, runner, out, err)
+        return dask_engine.run(args, runner, out, err, one_session)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain)
         (session,) = runner.run(

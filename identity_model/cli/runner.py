@@ -105,14 +105,52 @@ class Runner:
     def config(self) -> Config:
         return self.reader.config
 
-    def texts(self, err: TextIO, stack: ExitStack) -> Iterator[tuple[int, str | None]]:
-        """Every line, numbered, as text (``None``: not UTF-8)."""
+    def texts(
+        self, err: TextIO, stack: ExitStack, settings: Callable[[Config], object] | None = None
+    ) -> Iterator[tuple[int, str | TooLong | None]]:
+        """Every line, numbered, as text (``None``: not UTF-8; ``TooLong``: past 64 MiB), for
+        engines that read the text with this runner's reader. A refused config line stops
+        the run when the next line is asked for; ``settings(config)`` runs once every line is
+        read, before anything is replayed (#17)."""
         handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
-        for number, raw in enumerate(_lines(handle, size, err), start=1):
+        for number, raw in enumerate(self._read(handle, size, err), start=1):
+            self._refuse_a_refused_config()
+            if isinstance(raw, TooLong):
+                yield number, raw
+                continue
             try:
                 yield number, raw.decode("utf-8")
             except UnicodeDecodeError:
                 yield number, None
+        self._refuse_a_refused_config()
+        if settings is not None:
+            self._checked(settings)
+
+    def _refuse_a_refused_config(self) -> None:
+        refused = self.reader.config_error
+        if refused is not None:  # never the script under the defaults (#17)
+            raise RefusedRun(
+                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+            )
+
+    def _checked(self, settings: Callable[[Config], object]) -> None:
+        try:
+            settings(self.reader.config)
+        except IdentityError as error:
+            line = self.reader.config_line
+            where = self.label if line is None else f"{self.label}:{line}"
+            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
+
+    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
+        """Rejected lines an engine learnt of at the end, as ``FILE:LINE: code: message``."""
+        for record in records:
+            self.rejected += 1
+            self._report(err, record)
+
+    def _report(self, err: TextIO, record: StepRecord) -> None:
+        codes = ",".join(record.codes) or "rejected"
+        message = record.message or "rejected (no message)"
+        err.write(printable(f"{self.label}:{record.line}: {codes}: {message}") + "\n")
 
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
@@ -121,11 +159,7 @@ class Runner:
                 item = self._item(number, raw, on_comment)
                 if item is None:
                     continue
-                refused = self.reader.config_error
-                if refused is not None:  # never the script under the defaults (#17)
-                    raise RefusedRun(
-                        f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
-                    )
+                self._refuse_a_refused_config()
                 yield item
 
     def _read(
@@ -173,12 +207,7 @@ class Runner:
 
         def open_once(config: Config) -> Sequence[Session]:
             # Every setting is checked here, before the first line is replayed (#17).
-            try:
-                opened.extend(open_sessions(config))
-            except IdentityError as error:
-                line = self.reader.config_line
-                where = self.label if line is None else f"{self.label}:{line}"
-                raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
+            self._checked(lambda _: opened.extend(open_sessions(config)))
             return opened
 
         for records in iter_records(self.reader, self.items(err, on_comment), open_once):
@@ -186,9 +215,7 @@ class Runner:
             self.outcomes[first.status] += 1
             if first.status is Status.REJECTED:
                 self.rejected += 1
-                codes = ",".join(first.codes) or "rejected"
-                message = first.message or "rejected (no message)"
-                err.write(printable(f"{self.label}:{first.line}: {codes}: {message}") + "\n")
+                self._report(err, first)  # as soon as it is read (#17: | head keeps it)
             self.any_rejected = self.any_rejected or any(
                 record.status is Status.REJECTED for record in records
             )
@@ -198,10 +225,13 @@ class Runner:
 
 
 def numbered_lines(
-    runner: Runner, err: TextIO, stack: ExitStack
-) -> Iterator[tuple[int, str | None]]:
+    runner: Runner,
+    err: TextIO,
+    stack: ExitStack,
+    settings: Callable[[Config], object] | None = None,
+) -> Iterator[tuple[int, str | TooLong | None]]:
     """The runner's input as numbered text lines (for engines that read the text twice)."""
-    return runner.texts(err, stack)
+    return runner.texts(err, stack, settings)
 
 
 def book(name: str, free: int | None) -> PriceBook:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from identity_model.events import total_usage
+from identity_model.io.limits import TooLong
 from identity_model.io.report import REPORT_FORMAT, record_of, steps_entry
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.operations import Config, Operation
@@ -167,12 +168,14 @@ class _Spill:
         self.end: datetime | None = None
         self.positions = 0
 
-    def read(self, lines: Iterable[tuple[int, str | None]]) -> Path:
+    def read(self, lines: Iterable[tuple[int, str | TooLong | None]]) -> Path:
         path = self.folder / "operations.bin"
         with path.open("wb") as spill:
             for number, text in lines:
                 if text is None:
                     item: ScriptItem | None = self.reader.bad_line(number, "not UTF-8 text")
+                elif isinstance(text, TooLong):  # past 64 MiB, never held whole (#17)
+                    item = self.reader.too_long(number)
                 else:
                     item = self.reader.read_line(number, text)
                 if item is None:
@@ -188,7 +191,7 @@ class _Spill:
                 if anchor == GLOBAL:
                     self.global_ops.append((position, item.line, op, self.end))
                 else:
-                    assert text is not None
+                    assert isinstance(text, str)  # read as an operation: it was text
                     _write(spill, position, item.line, anchor, _payload(text.strip(), op))
                 if self.end is None or op.timestamp > self.end:
                     self.end = op.timestamp
@@ -226,7 +229,7 @@ def _global_parts(spill: _Spill, config: Config, want: str) -> list[_Part]:
 
 
 def replay_on_dask(
-    lines: Iterable[tuple[int, str | None]],
+    lines: Iterable[tuple[int, str | TooLong | None]],
     reader: ScriptReader,
     *,
     want: str = "json",
