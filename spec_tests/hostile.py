@@ -25,6 +25,7 @@ _SCALAR_FRAGMENTS = st.sampled_from(
         "-Infinity",
         "1e999",
         "-1e400",
+        "1e-400",
         "1.7976931348623157e308",
         "5e-324",
         "-0",

@@ -153,6 +153,10 @@ HOSTILE_LINES: dict[str, tuple[str, str]] = {
         '{"op": "capture", "event": "e", "properties": {"n": 1e999}}',
         "limit_exceeded",
     ),
+    "float_below_the_range": (
+        '{"op": "capture", "event": "e", "properties": {"n": 1e-400}}',
+        "limit_exceeded",
+    ),
     "nan": ('{"op": "capture", "event": "e", "properties": {"n": NaN}}', "invalid_operation"),
     "infinity": (
         '{"op": "capture", "event": "e", "properties": {"n": Infinity}}',

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
@@ -20,7 +21,8 @@ MAX_LINE_BYTES = 64 * 1024 * 1024  # 64 MiB: a longer line is one rejected step
 MAX_DEPTH = 128  # objects and arrays nested in a line, the line's own object counting as 1
 MAX_INT_DIGITS = 4300  # Python's default int/str conversion limit (sys.int_max_str_digits)
 _INT_BOUND = 10**MAX_INT_DIGITS
-BACKSLASH_U = "\\u"  # the start of a \\uXXXX escape in JSON text
+_NONZERO = re.compile("[1-9]")
+_BACKSLASH_U = "\\u"  # a backslash and a u: the start of a JSON \uXXXX escape
 
 
 class JsonRefused(ValueError):
@@ -38,7 +40,8 @@ def _constant(name: str) -> Any:
 
 def _float(text: str) -> float:
     value = float(text)
-    if math.isinf(value):
+    # 1e999 would be infinity, 1e-999 zero: never a silently different number.
+    if math.isinf(value) or (value == 0 and _NONZERO.search(text.lower().partition("e")[0])):
         raise JsonRefused(
             Code.LIMIT_EXCEEDED, f"number {_clip(text)} is out of range of a 64-bit float"
         )
@@ -82,7 +85,7 @@ def loads_line(text: str) -> Any:
     if not (
         len(text) <= MAX_INT_DIGITS
         and text.isascii()
-        and BACKSLASH_U not in text
+        and _BACKSLASH_U not in text
         and text.count("{") + text.count("[") <= MAX_DEPTH
     ):
         _check(value, 1)
