@@ -331,6 +331,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "compare": ("compare", "{example}"),
     "check": ("check", "{cases}"),
     "price": ("price", "--anonymous-events", "5000000"),
+    "help": ("replay", "--help"),
 }
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
 from identity_model.cli import check, compare, example, explain, price, replay
@@ -20,6 +21,9 @@ from identity_model.cli.runner import EXIT_USAGE, RefusedRun, UsageError
 from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 def _person_profiles() -> list[str]:
@@ -83,8 +87,17 @@ def _price(text: str) -> Decimal:
     return Decimal(text.strip())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a help or usage text that cannot be written is an error (#17):
+    argparse itself drops it silently (``--help > /dev/full`` exited 0)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="identity-model",
         description=(
             "Who each analytics event belongs to, whether it is billed anonymous or identified, "
@@ -279,9 +292,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+
+    def command(out: TextIO, err: TextIO) -> int:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, or an argument error (usage on stderr)
+            out.flush()  # the help on a full standard output is an io_error too
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
+        return _run(args, out, err)
+
     # Standard output's faults (closed, full, a broken pipe) are run_guarded's (#17).
-    return run_guarded(lambda out, err: _run(args, out, err))
+    return run_guarded(command)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
