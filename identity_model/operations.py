@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
@@ -73,6 +73,9 @@ def check_json(op: str, name: str, value: object) -> None:
     raise invalid(op, f"{name!r} must be a JSON value, not {type(value).__name__}")
 
 
+_OBJECT_TYPES = frozenset({dict, MappingProxyType})  # the common objects, checked no further
+
+
 def check_client(op: str, device: object, anonymous_id: object) -> None:
     check_string(op, "device", device, optional=False, empty=False)
     check_string(op, "anonymous_id", anonymous_id, optional=True, empty=True)
@@ -120,9 +123,12 @@ class Ingest:
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
 
     def __post_init__(self) -> None:
-        check_timestamp("ingest", self.timestamp)
-        check_string("ingest", "event", self.event, optional=False, empty=True)
-        check_object("ingest", "properties", self.properties, optional=False)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("ingest", self.timestamp)
+        if type(self.event) is not str:
+            check_string("ingest", "event", self.event, optional=False, empty=True)
+        if type(self.properties) not in _OBJECT_TYPES:
+            check_object("ingest", "properties", self.properties, optional=False)
         if type(self.distinct_id) is not str:
             check_json("ingest", "distinct_id", self.distinct_id)
             object.__setattr__(self, "distinct_id", freeze(self.distinct_id))
@@ -188,10 +194,18 @@ class Capture:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("capture", self.timestamp)
-        check_client("capture", self.device, self.anonymous_id)
-        check_string("capture", "event", self.event, optional=False, empty=True)
-        check_object("capture", "properties", self.properties, optional=False)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("capture", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("capture", self.device, self.anonymous_id)
+        if type(self.event) is not str:
+            check_string("capture", "event", self.event, optional=False, empty=True)
+        if type(self.properties) not in _OBJECT_TYPES:
+            check_object("capture", "properties", self.properties, optional=False)
         object.__setattr__(self, "properties", freeze_object(self.properties))
 
     @classmethod
@@ -218,8 +232,14 @@ class Identify:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("identify", self.timestamp)
-        check_client("identify", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("identify", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("identify", self.device, self.anonymous_id)
         check_json("identify", "distinct_id", self.distinct_id)
         check_object("identify", "set", self.set, optional=True)
         check_object("identify", "set_once", self.set_once, optional=True)
@@ -246,8 +266,14 @@ class Alias:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("alias", self.timestamp)
-        check_client("alias", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("alias", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("alias", self.device, self.anonymous_id)
         check_json("alias", "alias", self.alias)
         _freeze_fields(self, "alias")
 
@@ -267,8 +293,14 @@ class Reset:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("reset", self.timestamp)
-        check_client("reset", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("reset", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("reset", self.device, self.anonymous_id)
         if not isinstance(self.reset_device_id, bool):
             raise invalid("reset", "'reset_device_id' must be True or False")
         check_string("reset", "new_anonymous_id", self.new_anonymous_id, optional=True, empty=True)
@@ -295,8 +327,14 @@ class Group:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("group", self.timestamp)
-        check_client("group", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("group", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("group", self.device, self.anonymous_id)
         check_string("group", "group_type", self.group_type, optional=False, empty=True)
         check_json("group", "group_key", self.group_key)
         check_object("group", "properties", self.properties, optional=True)
@@ -324,8 +362,14 @@ class SetPersonProperties:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("set_person_properties", self.timestamp)
-        check_client("set_person_properties", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("set_person_properties", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("set_person_properties", self.device, self.anonymous_id)
         check_object("set_person_properties", "set", self.set, optional=True)
         check_object("set_person_properties", "set_once", self.set_once, optional=True)
         _freeze_fields(self, "set", "set_once")
@@ -349,8 +393,14 @@ class CreatePersonProfile:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_timestamp("create_person_profile", self.timestamp)
-        check_client("create_person_profile", self.device, self.anonymous_id)
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("create_person_profile", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("create_person_profile", self.device, self.anonymous_id)
 
     @classmethod
     def read(cls, fields: Fields, timestamp: datetime) -> CreatePersonProfile:

@@ -25,6 +25,7 @@ _SCALAR_FRAGMENTS = st.sampled_from(
         "-Infinity",
         "1e999",
         "-1e400",
+        "1e-400",
         "1.7976931348623157e308",
         "5e-324",
         "-0",
@@ -162,7 +163,15 @@ def hostile_scripts(draw: st.DrawFn, max_size: int = 12) -> list[str]:
     else:
         config: Any = draw(
             st.sampled_from(
-                [None, {"config": {"person_profiles": "always"}}, {"config": {"client": "mobile"}}]
+                [
+                    None,
+                    {"config": {"person_profiles": "always"}},
+                    {"config": {"client": "mobile"}},
+                    # the vendor helpers' profiles (a vendor not registered: a refused config)
+                    {"config": {"vendor": "amplitude"}},
+                    {"config": {"vendor": "mixpanel"}},
+                    {"config": {"vendor": "segment"}},
+                ]
             )
         )
         lines = [json.dumps(config)] if config else []

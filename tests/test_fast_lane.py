@@ -19,6 +19,7 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(-(10**30), 10**30),
     st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e-300, 5e-324, -2.5e-310]),
     st.text(max_size=8),
     st.sampled_from(["a:b", "http://x/y?z=1", '"', "\\", "\u00e9", "\U0001f600"]),
 )
@@ -107,6 +108,8 @@ def test_the_fast_lane_takes_the_plain_line_and_leaves_the_rest() -> None:
         b'{"op":"ingest","event":"e","properties":null}',  # a key given as null
         b'{"op":"ingest","event":"e","x":1}',  # an unknown key
         b'{"op":"ingest","event":"e","properties":{"a":NaN}}',
+        b'{"op":"ingest","event":"e","properties":{"a":1e-400}}',  # would be 0.0
+        b'{"op":"ingest","event":"e","properties":{"a":0.' + b"0" * 330 + b"1}}",
         b'{"op":"capture","event":"e"}',
         b'\xef\xbb\xbf{"op":"ingest","event":"e"}',
         b'{"op":"ingest","event":"e","properties":' + b"[" * 130 + b"]" * 130 + b"}",

@@ -153,6 +153,10 @@ HOSTILE_LINES: dict[str, tuple[str, str]] = {
         '{"op": "capture", "event": "e", "properties": {"n": 1e999}}',
         "limit_exceeded",
     ),
+    "float_below_the_range": (
+        '{"op": "capture", "event": "e", "properties": {"n": 1e-400}}',
+        "limit_exceeded",
+    ),
     "nan": ('{"op": "capture", "event": "e", "properties": {"n": NaN}}', "invalid_operation"),
     "infinity": (
         '{"op": "capture", "event": "e", "properties": {"n": Infinity}}',
@@ -327,6 +331,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "compare": ("compare", "{example}"),
     "check": ("check", "{cases}"),
     "price": ("price", "--anonymous-events", "5000000"),
+    "help": ("replay", "--help"),
 }
 
 
@@ -607,6 +612,11 @@ def test_a_leading_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     usage = strict_json(result.stdout)["usage"]
     assert usage == {"anonymous_events": 0, "identified_events": 1}  # the config line held
+    comment = script(tmp_path, "\ufeff// a comment first", GOOD, name="comment.jsonl")
+    result = run("replay", str(comment))
+    assert result.returncode == 0, result.stderr
+    assert "       // a comment first\n" in result.stdout
+    assert "\ufeff" not in result.stdout and "\\ufeff" not in result.stdout
 
 
 def test_a_byte_order_mark_after_line_1_is_a_bad_line(tmp_path: Path) -> None:
@@ -641,6 +651,20 @@ def test_price_reads_thousands_separators(count: str, events: str) -> None:
     assert f"{events} events" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "amount", ["1e999999", "1e-999999", "NaN", "Infinity", "-0.05", "1_0", "0x10", "", "1" * 10]
+)
+def test_price_refuses_a_unit_price_it_cannot_hold_exactly(amount: str) -> None:
+    result = run(
+        "price", "--vendor", "amplitude", "--plan", "plus", "--purchased-mtus", "1",
+        "--mtu", "5", "--unit-price", amount,
+    )  # fmt: skip
+    no_traceback(result)
+    assert result.returncode == 2, result.stdout
+    assert "--unit-price" in result.stderr
+    assert result.stdout == ""
+
+
 def test_price_refuses_more_than_it_can_price_exactly() -> None:
     most = run("price", "--anonymous-events", "1_000_000_000_000_000", "--format", "json")
     assert most.returncode == 0, most.stderr
@@ -655,6 +679,29 @@ def test_price_refuses_more_than_it_can_price_exactly() -> None:
     assert both.returncode == 2
     (error,) = both.stderr.splitlines()
     assert error.startswith("identity-model: limit_exceeded: "), error
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * _DEEP + b"]" * _DEEP,
+        b'{"name": "x", "currency": NaN}',
+        b'{"name": "x", "name": "y"}',
+        b'{"name": "\xff"}',
+        b'{"n": ' + b"9" * 5000 + b"}",
+    ],
+    ids=["deep", "nan", "duplicate_key", "not_utf8", "huge_integer"],
+)
+def test_a_hostile_price_book_is_one_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
+    book = tmp_path / "book.json"
+    book.write_bytes(content)
+    for args in (("price", "--anonymous-events", "5"), ("replay", "--format", "summary")):
+        result = run(*args, "--book", str(book))
+        no_traceback(result)
+        assert result.returncode == 2, result.stderr
+        (error,) = result.stderr.splitlines()
+        assert error.startswith(f"identity-model: invalid_price_book: {book}: "), error
+        assert result.stdout == ""
 
 
 # --- Low: what text output prints ---------------------------------------------------------------
@@ -844,6 +891,7 @@ def test_hostile_scripts_replay_to_strict_json_with_a_code_per_rejected_line(
     for record in result.records:
         if record.status.value == "rejected":
             assert record.codes and all(isinstance(code, Code) for code in record.codes)
+            assert record.message.strip(), record  # FILE:LINE: code: message says why
     steps = [
         number
         for number, line in enumerate(lines, start=1)
@@ -908,3 +956,26 @@ def test_hostile_scripts_through_every_command_and_format(lines: list[str]) -> N
                 strict_json(out)
             if args[2] == "text":
                 assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), (args, out)
+
+
+# --- the Dask engine reads with the same reader: the same refusals -----------------------------
+
+
+def test_the_dask_engine_rejects_hostile_lines_as_the_local_engine_does(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    names = ["deep_array", "integer_of_5000_digits", "nan", "lone_surrogate_in_a_value"]
+    lines = [GOOD, *(HOSTILE_LINES[name][0] for name in names), "\ufeff" + GOOD, GOOD]
+    path = script(tmp_path, *lines)
+    local = run("replay", str(path), "--format", "summary")
+    dask = run("replay", str(path), "--format", "summary", "--engine", "dask", "--workers", "1")
+    no_traceback(dask)
+    assert dask.returncode == local.returncode == 1
+    assert dask.stderr.splitlines() == local.stderr.splitlines()
+    assert len(dask.stderr.splitlines()) == len(names) + 1  # and the BOM after line 1
+    assert strict_json(dask.stdout) == strict_json(local.stdout)
+    refused = script(tmp_path, '{"config": {"person_profiles": "sometimes"}}', GOOD, name="r")
+    result = run("replay", str(refused), "--format", "json", "--engine", "dask", "--workers", "1")
+    no_traceback(result)
+    assert result.returncode == 2 and result.stdout == ""
+    (error,) = result.stderr.splitlines()
+    assert error.startswith(f"{refused}:1: invalid_operation: config: "), error

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from decimal import Decimal
+from typing import TYPE_CHECKING, TextIO
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
 from identity_model.cli import check, compare, example, explain, price, replay
@@ -19,6 +21,9 @@ from identity_model.cli.runner import EXIT_USAGE, RefusedRun, UsageError
 from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class _VendorChoices:
@@ -77,8 +82,33 @@ def _count(text: str) -> int:
     return value
 
 
+_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,12})?")  # issue #17: no 1e999999, NaN or 1_0
+
+
+def _price(text: str) -> Decimal:
+    """A money amount such as 0.049 (issue #14: Amplitude Plus): plain decimal notation, at
+    most 9 digits before the point and 12 after, so that every amount stays exact (#17)."""
+    if text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError("amounts are >= 0")
+    if not _AMOUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a decimal amount such as 0.049 "
+            "(at most 9 digits before the point and 12 after)"
+        )
+    return Decimal(text.strip())
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a help or usage text that cannot be written is an error (#17):
+    argparse itself drops it silently (``--help > /dev/full`` exited 0)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="identity-model",
         description=(
             "Who each analytics event belongs to, whether it is billed anonymous or identified, "
@@ -138,6 +168,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
+    )
+    engine = replay_cmd.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report (json, summary); docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
     )
     replay_cmd.set_defaults(handler=replay.run)
 
@@ -215,6 +272,36 @@ def _parser() -> argparse.ArgumentParser:
     price_cmd.add_argument(
         "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
     )
+    # --- vendor books (issue #14) ---
+    price_cmd.add_argument(
+        "--vendor",
+        choices=("posthog", "amplitude", "mixpanel"),
+        default="posthog",
+        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus;"
+        " mixpanel reads --plan, --events, --addon)",
+    )
+    price_cmd.add_argument(
+        "--plan",
+        choices=("starter", "plus", "free", "growth", "mtu"),
+        default=None,
+        help="amplitude: starter (default) or plus; mixpanel: free, growth (default) or mtu",
+    )
+    price_cmd.add_argument(
+        "--addon",
+        action="append",
+        choices=("data_pipelines", "group_analytics"),
+        default=[],
+        help="mixpanel: an add-on bought on growth (repeatable)",
+    )
+    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
+    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
+    price_cmd.add_argument(
+        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
+    )
+    price_cmd.add_argument(
+        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
+    )
+    # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)
     return parser
@@ -222,9 +309,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+
+    def command(out: TextIO, err: TextIO) -> int:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, or an argument error (usage on stderr)
+            out.flush()  # the help on a full standard output is an io_error too
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
+        return _run(args, out, err)
+
     # Standard output's faults (closed, full, a broken pipe) are run_guarded's (#17).
-    return run_guarded(lambda out, err: _run(args, out, err))
+    return run_guarded(command)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

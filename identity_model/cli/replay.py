@@ -174,6 +174,10 @@ def settings_checked(book_name: str | None) -> Callable[[Config], list[Session]]
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     one_session = settings_checked(args.book)
     runner = Runner(args.file, overrides(args))
+    if getattr(args, "engine", "local") == "dask":
+        from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
+
+        return dask_engine.run(args, runner, out, err, one_session)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain)
         (session,) = runner.run(

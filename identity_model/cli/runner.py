@@ -105,6 +105,71 @@ class Runner:
     def config(self) -> Config:
         return self.reader.config
 
+    def texts(
+        self, err: TextIO, stack: ExitStack, settings: Callable[[Config], object] | None = None
+    ) -> Iterator[tuple[int, str | TooLong | None]]:
+        """Every line, numbered, as text (``None``: not UTF-8; ``TooLong``: past 64 MiB), for
+        engines that read the text with this runner's reader. A refused config line stops
+        the run when the next line is asked for; ``settings(config)`` runs once every line is
+        read, before anything is replayed (#17)."""
+        handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+        for number, raw in enumerate(self._read(handle, size, err), start=1):
+            self._refuse_a_refused_config()
+            if isinstance(raw, TooLong):
+                yield number, raw
+                continue
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+        self._refuse_a_refused_config()
+        if settings is not None:
+            self._checked(settings)
+
+    def _refuse_a_refused_config(self) -> None:
+        refused = self.reader.config_error
+        if refused is not None:  # never the script under the defaults (#17)
+            raise RefusedRun(
+                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+            )
+
+    def _checked(self, settings: Callable[[Config], object]) -> None:
+        try:
+            settings(self.reader.config)
+        except IdentityError as error:
+            line = self.reader.config_line
+            where = self.label if line is None else f"{self.label}:{line}"
+            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
+
+    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
+        """Rejected lines an engine learnt of at the end, as ``FILE:LINE: code: message``."""
+        for record in records:
+            self.rejected += 1
+            self._report(err, record)
+
+    def _report(self, err: TextIO, record: StepRecord) -> None:
+        codes = ",".join(record.codes) or "rejected"
+        message = record.message or "rejected (no message)"
+        err.write(printable(f"{self.label}:{record.line}: {codes}: {message}") + "\n")
+
+    def _read(
+        self, handle: IO[bytes] | None, size: int | None, err: TextIO
+    ) -> Iterator[bytes | TooLong]:
+        """The input's lines; a read that fails midway is an ``io_error`` naming the input."""
+        lines = _lines(handle, size, err)
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                return
+            except OSError as error:
+                raise self._read_error(error) from None
+            yield raw
+
+    def _read_error(self, error: OSError) -> IdentityError:
+        where = "standard input" if self.path == "-" else self.label
+        return IdentityError(Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}")
+
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
             handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
@@ -117,10 +182,7 @@ class Runner:
                 except StopIteration:
                     return
                 except OSError as error:  # a read that fails midway: an io_error (#17)
-                    where = "standard input" if self.path == "-" else self.label
-                    raise IdentityError(
-                        Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
-                    ) from None
+                    raise self._read_error(error) from None
                 number += 1
                 # (a line that starts with "{" is no comment)
                 if type(raw) is bytes and (on_comment is None or raw[:1] == b"{"):
@@ -129,11 +191,7 @@ class Runner:
                     item = self._item(number, raw, on_comment)
                 if item is None:
                     continue
-                refused = reader.config_error
-                if refused is not None:  # never the script under the defaults (#17)
-                    raise RefusedRun(
-                        f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
-                    )
+                self._refuse_a_refused_config()
                 yield item
 
     def _item(
@@ -145,6 +203,8 @@ class Runner:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return self.reader.bad_line(number, "not UTF-8 text")
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a byte order mark, before a comment too
         if on_comment is not None and text.lstrip().startswith("//"):
             on_comment(text.strip())
         return self.reader.read_line(number, text)
@@ -162,12 +222,7 @@ class Runner:
 
         def open_once(config: Config) -> Sequence[Session]:
             # Every setting is checked here, before the first line is replayed (#17).
-            try:
-                opened.extend(open_sessions(config))
-            except IdentityError as error:
-                line = self.reader.config_line
-                where = self.label if line is None else f"{self.label}:{line}"
-                raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
+            self._checked(lambda _: opened.extend(open_sessions(config)))
             return opened
 
         if on_records is None:
@@ -190,8 +245,7 @@ class Runner:
     def _reject(self, record: StepRecord, err: TextIO) -> None:
         self.rejected += 1
         self.any_rejected = True
-        codes = ",".join(record.codes)
-        err.write(printable(f"{self.label}:{record.line}: {codes}: {record.message}") + "\n")
+        self._report(err, record)  # as soon as it is read (#17: | head keeps it)
 
     def _count(
         self,
@@ -220,6 +274,16 @@ class Runner:
             sessions = open_once(self.config)
         self.outcomes.update({status: count for status, count in counts.items() if count})
         return sessions
+
+
+def numbered_lines(
+    runner: Runner,
+    err: TextIO,
+    stack: ExitStack,
+    settings: Callable[[Config], object] | None = None,
+) -> Iterator[tuple[int, str | TooLong | None]]:
+    """The runner's input as numbered text lines (for engines that read the text twice)."""
+    return runner.texts(err, stack, settings)
 
 
 def book(name: str, free: int | None) -> PriceBook:

@@ -9,7 +9,9 @@ operation readers) would read exactly the same value.
   the string itself, so no lone surrogate can hide in an escape);
 - opens at most ``MAX_DEPTH`` objects and arrays in all (so it cannot nest deeper);
 - decodes with msgspec: strict JSON, valid UTF-8, no NaN or Infinity, no float out of range,
-  no integer of more than ``MAX_INT_DIGITS`` digits (msgspec refuses all of them);
+  no integer of more than ``MAX_INT_DIGITS`` digits (msgspec refuses all of them), and holds
+  no number that could silently become zero (a negative exponent, or 300 zeros after ``0.``:
+  msgspec would read 0.0 where the careful reader refuses the line);
 - is an ``ingest`` object with only the ``ingest`` keys, a string ``event``, an object or no
   ``properties`` and a string or no ``timestamp`` (msgspec checks all of it, decoding into
   ``PlainIngest``);
@@ -24,6 +26,7 @@ fast lane changes no behaviour and no code, only how fast the common line is rea
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import msgspec
@@ -50,6 +53,7 @@ class PlainIngest(
     timestamp: str | None = None
 
 
+_UNDERFLOW = re.compile(rb"\d[eE]-|0\.0{300}")  # where a float literal could underflow
 _DEPTH_BYTES = 2 * MAX_DEPTH  # a shorter line cannot open more than MAX_DEPTH levels
 _decode = msgspec.json.Decoder(PlainIngest).decode
 _encode = msgspec.json.Encoder().encode
@@ -62,6 +66,7 @@ def plain_ingest(raw: bytes) -> PlainIngest | None:
         or len(raw) > FAST_MAX_BYTES
         or b"\\" in raw
         or (len(raw) > _DEPTH_BYTES and raw.count(b"{") + raw.count(b"[") > MAX_DEPTH)
+        or ((b"e-" in raw or b"E-" in raw or len(raw) > 300) and _UNDERFLOW.search(raw))
     ):
         return None
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
@@ -20,6 +21,8 @@ MAX_LINE_BYTES = 64 * 1024 * 1024  # 64 MiB: a longer line is one rejected step
 MAX_DEPTH = 128  # objects and arrays nested in a line, the line's own object counting as 1
 MAX_INT_DIGITS = 4300  # Python's default int/str conversion limit (sys.int_max_str_digits)
 _INT_BOUND = 10**MAX_INT_DIGITS
+_NONZERO = re.compile("[1-9]")
+_BACKSLASH_U = "\\u"  # a backslash and a u: the start of a JSON \uXXXX escape
 
 
 class JsonRefused(ValueError):
@@ -37,7 +40,8 @@ def _constant(name: str) -> Any:
 
 def _float(text: str) -> float:
     value = float(text)
-    if math.isinf(value):
+    # 1e999 would be infinity, 1e-999 zero: never a silently different number.
+    if math.isinf(value) or (value == 0 and _NONZERO.search(text.lower().partition("e")[0])):
         raise JsonRefused(
             Code.LIMIT_EXCEEDED, f"number {_clip(text)} is out of range of a 64-bit float"
         )
@@ -59,21 +63,32 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
+# One decoder for every line: json.loads with hooks would build a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, object_pairs_hook=_pairs)
+
+
 def loads_line(text: str) -> Any:
     """One script line's JSON value; ``json.JSONDecodeError`` or ``JsonRefused`` when refused."""
     if len(text) > MAX_LINE_BYTES:  # characters: the caller caps bytes before decoding
         raise JsonRefused(Code.LIMIT_EXCEEDED, f"line longer than {MAX_LINE_BYTES} bytes (64 MiB)")
     try:
-        value = json.loads(
-            text, parse_constant=_constant, parse_float=_float, object_pairs_hook=_pairs
-        )
+        value = _DECODER.decode(text)  # NaN, Infinity, 1e999 and duplicate keys refused
     except RecursionError:
         raise _too_deep() from None
     except (json.JSONDecodeError, JsonRefused):
         raise
     except ValueError as error:  # int(): more digits than sys.int_max_str_digits
         raise _too_long_integer() from error
-    check_value(value)  # nesting, lone surrogates (escaped or not), integers past the limit
+    # The walk over the value (nesting, lone surrogates, integer digits) is needed only when
+    # the text could hold one of them: ASCII text without a backslash-u escape holds no
+    # surrogate, no more levels than brackets, and no integer longer than itself.
+    if not (
+        len(text) <= MAX_INT_DIGITS
+        and text.isascii()
+        and _BACKSLASH_U not in text
+        and text.count("{") + text.count("[") <= MAX_DEPTH
+    ):
+        _check(value, 1)
     return value
 
 
@@ -92,8 +107,8 @@ def check_value(value: Any) -> None:
 
 
 def _check(item: Any, depth: int) -> None:
-    # Exact types first (what json.loads makes): the common line costs one pass, no calls per
-    # scalar. Recursion is bounded: a level deeper than MAX_DEPTH is refused before descending.
+    # Exact types first (what json.loads makes): the common line costs one pass, no call per
+    # scalar. Recursion is bounded: a level past MAX_DEPTH is refused before descending.
     kind = type(item)
     if kind is dict:
         if depth > MAX_DEPTH:

@@ -7,10 +7,12 @@ Only ``CHUNK`` records are ever in memory: memory is bounded by identities, not 
 
 from __future__ import annotations
 
+import copyreg
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import IO, overload
+from types import MappingProxyType
+from typing import IO, Any, overload
 
 from identity_model.errors import Code
 from identity_model.outcome import Status, StepRecord
@@ -19,6 +21,17 @@ CHUNK = 4096  # records pickled together
 _FIELDS = ("line", "op", "status", "codes", "event", "rules", "message")
 _SETTERS = tuple(getattr(StepRecord, name).__set__ for name in _FIELDS)  # slot descriptors
 _Row = tuple[int, str | None, str, tuple[str, ...], object, tuple[str, ...], str]
+
+
+def _proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _read_only, (dict(proxy),)  # (frozen values: events' properties)
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+_DISPATCH = {**copyreg.dispatch_table, MappingProxyType: _proxy}
 
 
 def _row(record: StepRecord) -> _Row:
@@ -62,7 +75,9 @@ class RecordSpool(Sequence[StepRecord]):
     def _flush(self) -> None:
         if self._pending:
             self._file.seek(0, 2)
-            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = _DISPATCH
+            pickler.dump(self._pending)
             self._chunks += 1
             self._pending = []
 

@@ -2,7 +2,13 @@
 
 from enum import StrEnum
 
-from identity_model.vendors import customerio, posthog
+from identity_model.vendors import (  # the built-in vendors
+    amplitude,  # issue #14
+    customerio,
+    mixpanel,  # issue #14
+    posthog,
+    segment,  # issue #14
+)
 
 
 class Vendor(StrEnum):
@@ -10,6 +16,9 @@ class Vendor(StrEnum):
 
     POSTHOG = posthog.PROFILE.name
     CUSTOMERIO = customerio.PROFILE.name
+    AMPLITUDE = amplitude.PROFILE.name  # issue #14
+    SEGMENT = segment.PROFILE.name  # issue #14
+    MIXPANEL = mixpanel.PROFILE.name  # issue #14
 
 
-__all__ = ["Vendor", "customerio", "posthog"]
+__all__ = ["Vendor", "amplitude", "customerio", "mixpanel", "posthog", "segment"]

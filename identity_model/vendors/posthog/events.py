@@ -9,6 +9,7 @@ from typing import assert_never
 from msgspec import Struct
 
 from identity_model.events import BillingKind
+from identity_model.jsontypes import EMPTY_OBJECT, JsonObject
 from identity_model.rules import RuleId
 
 
@@ -86,6 +87,8 @@ class ProcessedEvent(Struct, frozen=True, kw_only=True, gc=False):
     billable: bool
     device: str | None
     rules: tuple[RuleId, ...]
+    # the properties as they reached ingestion (the report's "sent")
+    sent: JsonObject = EMPTY_OBJECT
 
     @property
     def processed_as(self) -> BillingKind | None:

@@ -17,7 +17,8 @@ from typing import Final, assert_never
 from msgspec import Struct, structs
 
 from identity_model.errors import Code
-from identity_model.jsontypes import JsonObject, kept
+from identity_model.jsontypes import JsonObject
+from identity_model.jsontypes import kept as kept_value
 from identity_model.operations import Ingest
 from identity_model.outcome import Status, Step, applied
 from identity_model.rules import RuleId, ServerRule
@@ -35,9 +36,13 @@ from identity_model.vendors.posthog.persons import Person, PersonKey
 from identity_model.vendors.posthog.properties import (
     EMPTY_PROPERTIES,
     NO_UPDATES,
+    PersonProperties,
+    PropertyUpdates,
     apply_updates,
+    lift_event_properties,
     merge_properties,
     updates_of,
+    worth_writing,
 )
 from identity_model.vendors.posthog.state import Facts, GroupKey, GroupProperties, View
 
@@ -46,12 +51,14 @@ CREATE_ALIAS = "$create_alias"
 MERGE_DANGEROUSLY = "$merge_dangerously"
 GROUP_IDENTIFY = "$groupidentify"
 PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
+# `PERSON_EVENTS` of person-update.ts: their property changes are always written.
+FORCED_UPDATE_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, "$set"})
+# `NO_PERSON_UPDATE_EVENTS`: they never change an existing person.
+NO_PERSON_UPDATE_EVENTS = frozenset({"$exception", "$$heatmap"})
 FORCE_UPGRADE_GRACE = timedelta(minutes=1)
 DROP_RULE: Final = "SV-23"  # a personless merge or group event is dropped
 
 _MISSING = object()
-PERSON_FLAG_RULE: Final = "SV-22"  # whether the event is person-processed
-_PLAIN_RULES: tuple[RuleId, ...] = (*PLAIN_ID_RULES, PERSON_FLAG_RULE)
 
 
 # --- the merge decision as a table (SV-09..SV-16) ---------------------------------------------
@@ -205,22 +212,25 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
     are present only when the step is applied."""
     # SV-05: the event's own distinct id is never checked against the illegal list.
     raw_id, properties = op.distinct_id, op.properties
-    processing, flag_codes = _processes_person(properties)
-    rules: tuple[RuleId, ...]
+    id_rules: tuple[RuleId, ...]
+    id_codes: tuple[Code, ...]
     if is_plain_distinct_id(raw_id):  # the common id, taken as it is (no CapturedId made)
         assert isinstance(raw_id, str)
-        distinct_id, rules, codes = raw_id, _PLAIN_RULES, flag_codes
+        distinct_id, id_rules, id_codes = raw_id, PLAIN_ID_RULES, ()
     else:
         captured = capture_distinct_id(raw_id, properties)
         if captured.distinct_id is None:
+            # SRV-07: an SDK that refuses an id-less call sends no line; a line without one is this.
             return Step(
                 status=Status.REJECTED,
                 codes=captured.codes,
                 rules=captured.rules,
                 message="no usable distinct id (root distinct_id, then properties.distinct_id)",
             ), None
-        distinct_id = captured.distinct_id
-        rules, codes = (*captured.rules, PERSON_FLAG_RULE), captured.codes + flag_codes
+        distinct_id, id_rules, id_codes = captured.distinct_id, captured.rules, captured.codes
+    processing, flag_codes, flag_rule = _processes_person(view, properties)
+    rules: tuple[RuleId, ...] = (*id_rules, flag_rule)
+    codes = id_codes + flag_codes
     if processing:
         change, group = _person_event(view, op, distinct_id)
         rules += change.rules
@@ -228,6 +238,7 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
         mode = PersonMode.FULL
     elif op.event in PERSON_ONLY_EVENTS:
         # A personless merge/group event is dropped: not stored, not billed.
+        # SRV-01: so is a Node identify without any id (generated id, flag forced false).
         rules += (DROP_RULE,)
         dropped = _event(op, None, distinct_id, PersonMode.DROPPED, rules, device)
         return Step(
@@ -274,18 +285,25 @@ def _event(
         billable=billable,
         device=device,
         rules=rules,
+        sent=op.properties,
     )
 
 
-def _processes_person(properties: JsonObject) -> tuple[bool, tuple[Code, ...]]:
+def _processes_person(
+    view: View, properties: JsonObject
+) -> tuple[bool, tuple[Code, ...], ServerRule]:
     """SV-22: only the JSON boolean ``false`` turns person processing off."""
-    # SV-32: no team-level opt-out exists in the model; only the event's own flag counts.
+    if view.config.person_processing_opt_out:
+        return False, (), "SV-32"  # the team opt-out stamps `$process_person_profile: false`
+    # SRV-04: a caller's flag on a generated id is kept (Go, Python); `true` makes a person.
+    # SRV-05: Ruby, PHP and Java send a generated id with `false` unless the caller set it.
+    # SRV-06: Rust's add_group sets `true`: the random id gets a person.
     value = properties.get("$process_person_profile", _MISSING)
     if value is False:
-        return False, ()
+        return False, (), "SV-22"
     if value is _MISSING or value is True:
-        return True, ()
-    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,)
+        return True, (), "SV-22"
+    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,), "SV-22"
 
 
 def _personless_event(
@@ -318,10 +336,14 @@ def _person_event(
     rules: tuple[RuleId, ...] = ("SV-29",)
     group = None
     if op.event == GROUP_IDENTIFY:
+        # SRV-03: Node, Ruby and Go send it under "$<type>_<key>": one person per group.
         group = _group_update(view, op.properties)
         updates = NO_UPDATES  # its `$set*` are always stripped (see SV-24)
     else:
-        updates = updates_of(op.properties)
+        lifted = lift_event_properties(op.properties)
+        if lifted is not op.properties:
+            rules += ("SV-20",)  # event properties copied into `$set` and `$set_once`
+        updates = updates_of(lifted)
     source = _merge_source(op)
     if source is not None:
         rules += ("SV-08",)
@@ -332,6 +354,7 @@ def _person_event(
         owners, redirect = merge.owners, merge.redirect
     else:
         if op.event == IDENTIFY:
+            # SRV-02: a server SDK's identify has no `$anon_distinct_id`: it links nothing.
             rules += ("SV-10",)  # nothing to merge: a plain person event
         key = view.graph.key_of(distinct_id)
         person = None if key is None else view.graph.person(key)
@@ -342,7 +365,9 @@ def _person_event(
             properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
         )
         changed, owners = True, (*owners, (distinct_id, key))
-    elif updates is not NO_UPDATES and not updates.is_empty:
+    elif not updates.is_empty and op.event in NO_PERSON_UPDATE_EVENTS:
+        rules += ("SV-34",)  # `$exception` and `$$heatmap` never change an existing person
+    elif not updates.is_empty and _writes(op, person.properties, updates):
         rules += ("SV-18",)
         # SV-19: updates apply in processing order (timestamps do not reorder them).
         properties = apply_updates(person.properties, updates)
@@ -360,6 +385,11 @@ def _person_event(
     return change, group
 
 
+def _writes(op: Ingest, current: PersonProperties, updates: PropertyUpdates) -> bool:
+    """Whether an existing person takes this ordinary or person event's updates (SV-20)."""
+    return op.event in FORCED_UPDATE_EVENTS or worth_writing(current, updates)
+
+
 def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupProperties] | None:
     """Decision: `$groupidentify` keeps group properties in a map keyed by type and key."""
     group_type = properties.get("$group_type")
@@ -371,5 +401,5 @@ def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupPr
     mutation = view.group(key).mutate()
     if isinstance(group_set, Mapping):
         for name, value in group_set.items():
-            mutation[name] = kept(value)
+            mutation[name] = kept_value(value)
     return key, mutation.finish()
