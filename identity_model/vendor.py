@@ -133,6 +133,12 @@ class VendorProfile(Protocol[S, F]):
         Raise ``fields.unknown_op(...)`` for names the vendor does not accept at all."""
         ...
 
+    def neutral_ingest(self, config: Config) -> bool:
+        """Whether every ``ingest`` line under ``config`` is the core's to read
+        (``parse_operation`` returns ``None`` for it): the reader's fast lane reads such lines
+        itself (``io.fastread``)."""
+        ...
+
     def empty_state(self, config: Config) -> S:
         """The state before any operation, under ``config`` (this vendor's config type)."""
         ...
@@ -254,6 +260,10 @@ class ProfileBase(ABC, Generic[S, F]):
 
     def parse_operation(self, name: str, fields: Fields) -> Operation | None:
         return None
+
+    def neutral_ingest(self, config: Config) -> bool:
+        # Only a vendor that reads no operation of its own is known to leave `ingest` alone.
+        return type(self).parse_operation is ProfileBase.parse_operation
 
     def report_stream(self, state: S, records: Iterable[StepRecord]) -> dict[str, Any]:
         return self.report(state, records if isinstance(records, Sequence) else list(records))

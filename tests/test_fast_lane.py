@@ -5,15 +5,21 @@ ordinary lines and hostile ones (issue #17's grammar), line after line."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from identity_model import Ingest, ScriptOp, ScriptReader, apply, empty_world
+from identity_model import IdentityError, Ingest, ScriptOp, ScriptReader, apply, empty_world
+from identity_model.fields import Fields
 from identity_model.io.fastread import plain_ingest
+from identity_model.io.script import configure
+from identity_model.vendor import vendor_named
 from spec_tests.hostile import hostile_scripts
 
+T = datetime(2026, 1, 1, tzinfo=UTC)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -136,3 +142,27 @@ def test_an_op_from_the_fast_lane_keeps_nothing_mutable_in_the_world() -> None:
         pass
     else:  # pragma: no cover
         raise AssertionError("a kept nested value must be frozen")
+
+
+CONFIGS = [
+    {},
+    {"client": "mobile"},
+    {"client": "python"},
+    {"vendor": "customerio"},
+]
+
+
+@pytest.mark.parametrize("body", CONFIGS)
+def test_a_vendor_that_says_ingest_is_neutral_leaves_it_to_the_core(body: dict[str, Any]) -> None:
+    try:
+        config = configure(body, {})
+    except IdentityError:
+        pytest.skip(f"no such config here: {body}")
+    profile = vendor_named(config.vendor)
+    line = {"op": "ingest", "distinct_id": "u", "event": "e"}
+    fields = Fields(line, 1, "ingest", config.vendor, lambda *_: T, config)
+    try:
+        read = profile.parse_operation("ingest", fields)
+    except IdentityError:
+        read = "refused"
+    assert profile.neutral_ingest(config) == (read is None)

@@ -21,7 +21,7 @@ from identity_model.fields import Fields
 from identity_model.io.fastread import plain_ingest
 from identity_model.io.limits import MAX_LINE_BYTES, JsonRefused, check_value, loads_line
 from identity_model.operations import Config, Ingest, Operation, read_neutral
-from identity_model.vendor import DEFAULT_VENDOR, ProfileBase, VendorProfile, vendor_named
+from identity_model.vendor import DEFAULT_VENDOR, VendorProfile, vendor_named
 
 FIRST_DEFAULT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_TIME_STEP = timedelta(seconds=1)
@@ -142,8 +142,8 @@ class ScriptReader:
     def _configure(self, config: Config) -> None:
         self.config = config
         self._profile = vendor_named(config.vendor)
-        # A vendor that reads only the neutral operations reads `ingest` as the core does.
-        self._neutral_only = type(self._profile).parse_operation is ProfileBase.parse_operation
+        # The fast lane reads `ingest` lines only for a vendor that leaves them to the core.
+        self._neutral_ingest = self._profile.neutral_ingest(config)
 
     def read(self, lines: Iterable[str]) -> Iterator[ScriptItem]:
         for number, text in enumerate(lines, start=1):
@@ -180,7 +180,7 @@ class ScriptReader:
     def read_bytes(self, number: int, raw: bytes) -> ScriptItem | None:
         """``read_line`` for a line as read from a file (not UTF-8: a bad line). A plain
         ``ingest`` line takes the fast lane (``io.fastread``): the same item, sooner."""
-        value = plain_ingest(raw) if self._neutral_only else None
+        value = plain_ingest(raw) if self._neutral_ingest else None
         if value is not None:
             given, last = value.timestamp, self._last_time
             try:

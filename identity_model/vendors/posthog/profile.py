@@ -113,6 +113,9 @@ class PostHog(ProfileBase[PostHogState, Facts]):
     def parse_config(self, raw: Mapping[str, Any]) -> PostHogConfig:
         return parse_config(raw)
 
+    def neutral_ingest(self, config: Config) -> bool:
+        return True  # parse_operation leaves `ingest` to the core under every client
+
     def parse_operation(self, name: str, fields: Fields) -> Operation | None:
         """The SDK flavour's own operations (format extension, issue #11): the Python SDK's
         calls, and the mobile SDKs' capture; everything else is vendor-neutral."""
