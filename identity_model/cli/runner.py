@@ -191,7 +191,8 @@ class Runner:
                     item = self._item(number, raw, on_comment)
                 if item is None:
                     continue
-                self._refuse_a_refused_config()
+                if reader.config_error is not None:
+                    self._refuse_a_refused_config()
                 yield item
 
     def _item(
