@@ -12,12 +12,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
 from identity_model.cli import check, compare, example, explain, price, replay
 from identity_model.cli.runner import EXIT_OK, EXIT_USAGE, UsageError
 from identity_model.errors import IdentityError
-from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+from identity_model.vendor import DEFAULT_VENDOR, PriceInput, vendor_named, vendor_names
 
 
 def _person_profiles() -> list[str]:
@@ -61,6 +62,26 @@ def _price(text: str) -> Decimal:
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError("amounts are >= 0")
     return value
+
+
+def _price_flag(command: argparse.ArgumentParser, item: PriceInput) -> None:
+    """One ``price`` flag from a vendor's ``PriceInput`` (default None: the vendor's own)."""
+    flag = "--" + item.name.replace("_", "-")
+    match item.kind:
+        case "meter" | "count":
+            command.add_argument(flag, type=_count, metavar="N", help=item.help)
+        case "decimal":
+            command.add_argument(flag, type=_price, metavar="AMOUNT", help=item.help)
+        case "choice":
+            command.add_argument(flag, choices=item.choices or None, help=item.help)
+        case "choices":
+            command.add_argument(
+                flag, action="append", choices=item.choices or None, help=item.help
+            )
+        case "text":
+            command.add_argument(flag, metavar="TEXT", help=item.help)
+        case _:
+            assert_never(item.kind)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -175,42 +196,25 @@ def _parser() -> argparse.ArgumentParser:
 
     price_cmd = add(
         "price",
-        "price a month of anonymous and identified events",
+        "price a month of a vendor's meters with its book, each invoice line explained",
         "examples:\n  identity-model price --anonymous-events 10000000\n"
         "  identity-model price --anonymous-events 5_000_000 --identified-events 5_000_000 \\\n"
-        "      --model docs_split --format json"
-        "\n\nCounts accept 5_000_000 or 5,000,000.",
+        "      --model docs_split --format json\n"
+        "  identity-model price --vendor segment --mtu 30000\n"
+        "  identity-model price --vendor amplitude --plan plus --unit-price 0.049 "
+        "--purchased-mtus 1000 --mtu 1200"
+        "\n\nCounts accept 5_000_000 or 5,000,000. Each flag says which vendors read it; a flag\n"
+        "the chosen vendor does not read is a usage error.",
     )
-    price_cmd.add_argument("--anonymous-events", type=_count, default=0, metavar="N")
-    price_cmd.add_argument("--identified-events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--model",
-        choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
-        help="base_plus_addon (PostHog's billing, default) or docs_split (the FAQ's reading)",
-    )
-    price_cmd.add_argument(
-        "--book", default=DEFAULT_BOOK, help="shipped book name or a JSON file of your own"
-    )
-    price_cmd.add_argument(
-        "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
-    )
-    # --- vendor books (issue #14) ---
+    # --- vendor books (issue #14): the flags are the priced vendors' price_inputs ---
     price_cmd.add_argument(
         "--vendor",
-        choices=("posthog", "amplitude"),
-        default="posthog",
-        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+        choices=price.priced_vendors(),
+        default=DEFAULT_VENDOR,
+        help=f"whose book (default {DEFAULT_VENDOR})",
     )
-    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
-    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
-    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
-    )
-    price_cmd.add_argument(
-        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
-    )
+    for item in price.all_inputs().values():
+        _price_flag(price_cmd, item)
     # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)

@@ -8,14 +8,12 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TextIO
 
-from identity_model.billing.pricing import monthly_usage, price_months
+from identity_model.cli.price import options_given
 from identity_model.cli.runner import (
     EXIT_FAILED,
     EXIT_OK,
     Runner,
-    book,
     dump,
-    free_events,
     money,
 )
 from identity_model.io.report import build_report
@@ -106,28 +104,34 @@ class TextRenderer:
         self._header()
         profile = world.profile
         self.out.write("\n" + "\n".join(profile.describe(world.state)) + "\n")
-        if profile.price_book is not None:
-            _write_usage_and_cost(self.out, world, book_name or profile.price_book)
+        _write_usage_and_cost(self.out, world, book_name)
 
 
-def _write_usage_and_cost(out: TextIO, world: World[Any], book_name: str) -> None:
-    usage = world.usage
-    out.write(
-        f"\nusage: {usage.anonymous_events} anonymous + {usage.identified_events} identified "
-        f"= {usage.total_events} billed events\n"
-    )
-    priced = book(book_name, free_events(world.config))
-    invoices = price_months(monthly_usage(world), priced)
+def _write_usage_and_cost(out: TextIO, world: World[Any], book_name: str | None) -> None:
+    """The usage and each month's bill from the vendor's book (``VendorProfile.bill``);
+    nothing for a vendor that is not priced."""
+    profile = world.profile
+    usage = world.usage_by_month()
+    given = {"book": book_name} if book_name is not None else {}
+    bills = profile.bill(usage, options_given(profile, given, "replay"), world.config)
+    if bills is None:
+        return
+    out.write(f"\n{profile.usage_text(usage)}\n")
     total = Decimal("0.00")
-    for month, invoice in invoices.items():
+    currency = terms = book_label = ""
+    for month, bill in bills.items():
+        invoice = bill.invoice
         total += invoice.total
+        currency, terms, book_label = invoice.currency, bill.terms, invoice.book
         lines = ", ".join(
             f"{line.name} {money(line.amount, invoice.currency)}" for line in invoice.lines
         )
-        out.write(f"cost {month}: {money(invoice.total, invoice.currency)} ({lines})\n")
-    out.write(
-        f"cost total: {money(total, priced.currency)} (book {priced.name}, model base_plus_addon)\n"
-    )
+        flags = "".join(f"; {code}" for code, _ in bill.flags)
+        out.write(f"cost {month}: {money(invoice.total, invoice.currency)} ({lines}){flags}\n")
+    if not bills:
+        out.write("cost total: nothing billed (no month has usage)\n")
+        return
+    out.write(f"cost total: {money(total, currency)} (book {book_label}, {terms})\n")
 
 
 def summary(world: World[Any], runner: Runner) -> dict[str, Any]:
