@@ -16,7 +16,7 @@ from typing import assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
 from identity_model.cli import check, compare, example, explain, price, replay
-from identity_model.cli.runner import EXIT_OK, EXIT_USAGE, UsageError
+from identity_model.cli.runner import EXAMPLE, EXIT_OK, EXIT_USAGE, UsageError, example_names
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, PriceInput, vendor_named, vendor_names
 
@@ -147,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
         "print the built-in example script (copy it to start your own)",
         "example:\n  identity-model example > my.jsonl && identity-model replay my.jsonl",
     )
+    example_cmd.add_argument(
+        "--name",
+        choices=example_names(),
+        default=EXAMPLE.removesuffix(".jsonl"),
+        help="which example (vendors: the cross-vendor worked example, for compare --vendors)",
+    )
     example_cmd.set_defaults(handler=example.run)
 
     explain_cmd = add(
@@ -159,9 +165,15 @@ def _parser() -> argparse.ArgumentParser:
 
     compare_cmd = add(
         "compare",
-        "replay the same traffic under identified_only, always and never, side by side",
-        "example:\n  identity-model compare my.jsonl --format json\n\n"
-        "Client calls follow each mode; server 'ingest' lines are the same in all three.",
+        "replay the same traffic under identified_only, always and never (or, with --vendors,\n"
+        "under each vendor), side by side",
+        "examples:\n  identity-model compare my.jsonl --format json\n"
+        "  identity-model compare --vendors posthog,amplitude,segment my.jsonl\n"
+        "  identity-model example --name vendors | identity-model compare --vendors "
+        "posthog,amplitude,segment -\n\n"
+        "Client calls follow each mode; server 'ingest' lines are the same in all three.\n"
+        "With --vendors the vendor the config line names keeps its settings; every other vendor\n"
+        "starts from its own defaults (--person-profiles still sets PostHog's mode).",
     )
     compare_cmd.add_argument(
         "file", help="the script, or - for standard input (read once, all modes at a time)"
@@ -170,9 +182,26 @@ def _parser() -> argparse.ArgumentParser:
     compare_cmd.add_argument(
         "--model",
         choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
+        default=None,
+        help=f"PostHog's invoice reading (default {InvoiceModel.BASE_PLUS_ADDON.value})",
     )
-    compare_cmd.add_argument("--book", default=DEFAULT_BOOK, help="price book name or JSON file")
+    compare_cmd.add_argument(
+        "--book",
+        default=None,
+        help=f"PostHog's price book name or JSON file (default {DEFAULT_BOOK})",
+    )
+    # --- the cross-vendor what-if (issue #14) ---
+    compare_cmd.add_argument(
+        "--vendors",
+        metavar="V1,V2,...",
+        help=f"compare vendors instead of modes (registered: {', '.join(vendor_names())})",
+    )
+    compare_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="with --vendors: PostHog's mode (default: the config line's, else its default)",
+    )
+    # --- end the cross-vendor what-if ---
     compare_cmd.set_defaults(handler=compare.run)
 
     check_cmd = add(

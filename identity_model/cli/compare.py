@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from identity_model.billing.eligibility import FeatureTally
-from identity_model.billing.pricing import InvoiceModel, monthly_usage, price_months
+from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel, monthly_usage, price_months
+from identity_model.cli import compare_vendors
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, book, dump
 from identity_model.cli.runner import free_events as free_events_of
 from identity_model.operations import Config
@@ -22,6 +23,14 @@ MODES = "person_profiles"  # the config setting compared
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # --- the cross-vendor what-if (issue #14) ---
+    if args.vendors is not None:
+        return compare_vendors.run(args, out, err)
+    if args.person_profiles is not None:
+        raise UsageError("--person-profiles goes with --vendors (the default compares every mode)")
+    args.book = args.book or DEFAULT_BOOK
+    args.model = args.model or InvoiceModel.BASE_PLUS_ADDON.value
+    # --- end the cross-vendor what-if ---
     runner = Runner(args.file, {})
     modes: list[str] = []
     tallies: list[FeatureTally] = []

@@ -30,15 +30,29 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 PROGRESS_MIN_BYTES = 256 * 1024  # about a few thousand lines
-EXAMPLE = "first-visit.jsonl"
+EXAMPLE = "first-visit.jsonl"  # the built-in example (replay with no file)
+
+
+def example_names() -> tuple[str, ...]:
+    """The shipped example scripts by name (``identity-model example --name NAME``)."""
+    folder = resources.files("identity_model") / "examples"
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".jsonl")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".jsonl")
+        )
+    )
 
 
 class UsageError(Exception):
     """A problem with the command itself (exit 2)."""
 
 
-def example_bytes() -> bytes:
-    return (resources.files("identity_model") / "examples" / EXAMPLE).read_bytes()
+def example_bytes(name: str = EXAMPLE) -> bytes:
+    """A shipped example script (``first-visit.jsonl`` or a name from ``example_names``)."""
+    file = name if name.endswith(".jsonl") else f"{name}.jsonl"
+    return (resources.files("identity_model") / "examples" / file).read_bytes()
 
 
 def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
