@@ -25,6 +25,7 @@ from identity_model.billing.eligibility import (
     lifecycle_events,
 )
 from identity_model.billing.pricing import (
+    Bill,  # issue #14: a vendor's monthly bill
     Invoice,
     InvoiceLine,
     InvoiceModel,
@@ -65,6 +66,7 @@ from identity_model.reducers import Session, apply, replay
 from identity_model.rules import RuleId
 from identity_model.vendor import (
     Decision,
+    PriceInput,  # issue #14: what a vendor's bill reads
     ProfileBase,
     VendorProfile,
     register_vendor,
@@ -121,6 +123,7 @@ __all__ = [
     "AmplitudePlan",
     "AmplitudeState",
     "BadLine",
+    "Bill",  # issue #14
     "BillingKind",
     "Capture",
     "CioEvent",
@@ -155,6 +158,7 @@ __all__ = [
     "PostHogConfig",
     "PostHogState",
     "PriceBook",
+    "PriceInput",  # issue #14
     "ProcessedEvent",
     "ProfileBase",
     "Reason",

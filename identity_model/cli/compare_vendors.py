@@ -198,15 +198,15 @@ def write_comparison(out: TextIO, label: str, columns: dict[str, dict[str, Any]]
     names = list(columns)
     cols = [columns[name] for name in names]
     out.write(f"identity-model compare --vendors {','.join(names)} {label}\n")
-    out.write("the same traffic under each vendor (each from its own defaults but the vendor\n")
-    out.write("the config line names)\n\n")
+    out.write("the same traffic under each vendor, each from its own defaults (the vendor a\n")
+    out.write("config line names keeps the line's settings)\n\n")
     _row(out, "", names)
     _row(out, "person_profiles", [col[MODES] or "-" for col in cols])
     _row(out, "persons", [col["persons"]["count"] for col in cols])
     _row(out, "  identified", [col["persons"]["identified"] for col in cols])
     _row(out, "  anonymous", [col["persons"]["anonymous"] for col in cols])
     codes = sorted({code for col in cols for code in col["codes"]})
-    _row(out, "refused or not applied, by code", [""] * len(cols) if codes else ["-"] * len(cols))
+    _row(out, "codes (refusals by reason)", [""] * len(cols) if codes else ["none"] * len(cols))
     for code in codes:
         _row(out, f"  {code}", [col["codes"].get(code, "-") for col in cols])
     meters = list(dict.fromkeys(meter for col in cols for meter in col["meters"]))
