@@ -34,6 +34,15 @@ class Code(StrEnum):
     MERGE_LIMIT_REACHED = "merge_limit_reached"  # a merge past 100 refused (SEG-10)
     MAPPING_LIMIT_REACHED = "mapping_limit_reached"  # identifiers past 1,000 not added (SEG-10)
     # --- end Segment ---
+    # --- Mixpanel (issue #14; docs/rules/mixpanel.md) ---
+    IDENTITY_EVENT_IGNORED = "identity_event_ignored"  # simplified: an ingested identity event
+    DEVICE_ALREADY_LINKED = "device_already_linked"  # simplified: the device has another user
+    SAME_IDS = "same_ids"  # original: a merge naming one id twice
+    ANON_ID_NOT_UUID = "anon_id_not_uuid"  # original: $identify's $anon_id is not a UUIDv4
+    ANON_ID_ALREADY_MERGED = "anon_id_already_merged"  # original: $anon_id is spoken for
+    ALIAS_ALREADY_EXISTS = "alias_already_exists"  # original: the alias was used already
+    CLUSTER_LIMIT_EXCEEDED = "cluster_limit_exceeded"  # original: over 500 ids in a cluster
+    # --- end Mixpanel ---
 
 
 class IdentityError(Exception):

@@ -41,6 +41,13 @@ SegmentRule: TypeAlias = Literal[
     "SEG-10", "SEG-11", "SEG-12", "SEG-13", "SEG-14", "SEG-15", "PRV-05", "PRV-06",
 ]
 # --- end Segment ---
+# --- Mixpanel (issue #14): MIX and its price books PRV-01..04 ---
+MixpanelRule: TypeAlias = Literal[
+    "MIX-01", "MIX-02", "MIX-03", "MIX-04", "MIX-05", "MIX-06", "MIX-07", "MIX-08", "MIX-09",
+    "MIX-10", "MIX-11", "MIX-12", "MIX-13", "MIX-14", "MIX-15", "MIX-16", "MIX-17", "MIX-18",
+    "MIX-19", "MIX-20", "MIX-21", "PRV-01", "PRV-02", "PRV-03", "PRV-04",
+]
+# --- end Mixpanel ---
 # fmt: on
 
 RuleId: TypeAlias = (
@@ -52,6 +59,7 @@ RuleId: TypeAlias = (
     | AmplitudeRule  # issue #14
     | AmplitudePriceRule  # issue #14
     | SegmentRule  # issue #14
+    | MixpanelRule  # issue #14
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
+from spec_tests.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
 
 # --- Segment (issue #14) ---
 from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
@@ -434,6 +435,10 @@ def run(
                 if min_length is not None:
                     return run_amplitude(script, min_length, parse_time, check_shape)
             # --- end Amplitude ---
+            # --- Mixpanel (issue #14): a valid Mixpanel config line hands the script over ---
+            if mixpanel_mode(obj) is not None:
+                return run_mixpanel(script, check_shape, parse_time, BadOp)
+            # --- end Mixpanel ---
             try:
                 config = read_config(obj)
                 if config["vendor"] == "customerio":

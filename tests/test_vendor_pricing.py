@@ -17,7 +17,7 @@ def _script(*lines: dict[str, object]) -> str:
 
 
 def test_every_priced_vendor_declares_what_its_bill_reads() -> None:
-    for name in ("posthog", "amplitude", "segment"):
+    for name in ("posthog", "mixpanel", "amplitude", "segment"):
         inputs = vendor_named(name).price_inputs
         assert any(item.kind == "meter" for item in inputs), name
     assert vendor_named("customerio").price_inputs == ()
@@ -100,3 +100,31 @@ def test_replay_book_is_refused_for_a_vendor_whose_bill_has_no_book_option() -> 
     result = cli("replay", "-", "--book", "posthog-product-analytics-2026", stdin=script)
     assert result.returncode == 2
     assert "does not read --book" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "total", "amounts"),
+    [
+        # D-PRV-1: 1,500,000 events: 500,000 x 0.00028 = $140.00.
+        (("--events", "1500000"), "140.00", ["140.00"]),
+        # D-PRV-1: 10,000,000 events: 9,000,000 x 0.00028 = $2,520.00.
+        (("--events", "10000000"), "2520.00", ["2520.00"]),
+        # D-PRV-1: with Group Analytics, 1,100,000 events: $28.00 + 40 % = $11.20: $39.20.
+        (("--events", "1100000", "--addon", "group_analytics"), "39.20", ["28.00", "11.20"]),
+    ],
+)
+def test_mixpanel_reproduces_the_digests_figures(
+    args: tuple[str, ...], total: str, amounts: list[str]
+) -> None:
+    result = cli("price", "--vendor", "mixpanel", *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["total"], data["plan"]) == (total, "growth")
+    assert [line["amount"] for line in data["lines"]] == amounts
+
+
+def test_mixpanel_mtu_plan_is_not_priced() -> None:
+    # PRV-04: sales-quoted; the model does not price it.
+    result = cli("price", "--vendor", "mixpanel", "--plan", "mtu", "--events", "1")
+    assert result.returncode == 2
+    assert "sales-quoted" in result.stderr

@@ -168,9 +168,9 @@ def _parser() -> argparse.ArgumentParser:
         "replay the same traffic under identified_only, always and never (or, with --vendors,\n"
         "under each vendor), side by side",
         "examples:\n  identity-model compare my.jsonl --format json\n"
-        "  identity-model compare --vendors posthog,amplitude,segment my.jsonl\n"
+        "  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl\n"
         "  identity-model example --name vendors | identity-model compare --vendors "
-        "posthog,amplitude,segment -\n\n"
+        "posthog,mixpanel,amplitude,segment -\n\n"
         "Client calls follow each mode; server 'ingest' lines are the same in all three.\n"
         "With --vendors the vendor the config line names keeps its settings; every other vendor\n"
         "starts from its own defaults (--person-profiles still sets PostHog's mode).",
