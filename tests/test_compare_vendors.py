@@ -7,7 +7,11 @@ to user-77 without reset, then web logs in as user-42."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,3 +166,36 @@ def test_person_profiles_without_vendors_is_a_usage_error() -> None:
 def test_the_three_mode_compare_stays_the_default() -> None:
     result = cli("compare", "-", "--format", "json", stdin=_example())
     assert json.loads(result.stdout)["format"] == "identity-model-compare/1"
+
+
+def test_a_file_and_standard_input_give_the_same(tmp_path: Path) -> None:
+    """One pass: standard input can be read only once, and gives what the file gives."""
+    path = tmp_path / "vendors.jsonl"
+    path.write_text(_example(), encoding="utf-8")
+    from_file = cli("compare", "--vendors", VENDORS, str(path), "--format", "json")
+    assert from_file.returncode == 0, from_file.stderr
+    from_stdin = _compare_json(VENDORS)
+    assert json.loads(from_file.stdout)["vendors"] == from_stdin["vendors"]
+
+
+def test_a_rejected_line_is_reported_once_with_the_vendors_that_rejected_it() -> None:
+    script = _example() + "not json\n"
+    result = cli("compare", "--vendors", "posthog,segment", "-", stdin=script)
+    assert result.returncode == 1
+    assert result.stderr.count(":18: invalid_operation") == 1
+    assert "(posthog, segment)" in result.stderr
+
+
+def test_a_vendor_without_a_book_is_compared_but_not_priced(tmp_path: Path) -> None:
+    env = {**os.environ, "IDENTITY_MODEL_VENDORS": "tests.toy_vendor"}
+    result = subprocess.run(
+        [sys.executable, "-m", "identity_model", "compare", "--vendors", "segment,toy", "-"],
+        input=_example(),
+        cwd=Path(__file__).parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    assert "toy          not priced" in result.stdout
