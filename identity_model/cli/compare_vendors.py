@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TextIO
 
+from identity_model.billing.pricing import Bill
 from identity_model.cli.price import options_given
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, dump, money
 from identity_model.io.script import configure
@@ -141,18 +142,21 @@ def column(world: World[Any], tally: Tally, given: dict[str, Any]) -> dict[str, 
 
 
 def _plain(value: Any) -> Any:
-    """A config value as JSON: enums by value, dataclasses and others as text."""
-    if value is None or isinstance(value, bool | int | str):
-        return str(value) if isinstance(value, str) else value
+    """A config value as JSON: numbers, booleans and null as they are; anything else (enums,
+    a vendor's settings object) as text."""
+    if value is None or isinstance(value, bool | int):
+        return value
     return str(value)
 
 
-def _bill(bills: Any) -> dict[str, Any] | None:
+def _bill(bills: Mapping[str, Bill] | None) -> dict[str, Any] | None:
     if bills is None:
         return None
     months: dict[str, Any] = {}
     total = Decimal("0.00")
-    book = currency = terms = None
+    book: str | None = None
+    currency: str | None = None
+    terms: str | None = None
     for month, bill in bills.items():
         total += bill.total
         book, currency, terms = bill.invoice.book, bill.invoice.currency, bill.terms

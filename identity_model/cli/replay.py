@@ -20,6 +20,7 @@ from identity_model.io.report import build_report
 from identity_model.io.rules import rules
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
+from identity_model.vendor import vendor_named
 from identity_model.world import World, empty_world
 
 
@@ -29,10 +30,14 @@ class TextRenderer:
         "{rules}"
     )
 
-    def __init__(self, out: TextIO, runner: Runner, *, explain: bool) -> None:
+    def __init__(
+        self, out: TextIO, runner: Runner, *, explain: bool, book: str | None = None
+    ) -> None:
         self.out = out
         self.runner = runner
         self.explain = explain
+        self.bill_options: dict[str, Any] = {}
+        self.book = book
         self.header_done = False
         self.pending: list[str] = []  # comments before the first step (the config may follow)
 
@@ -41,6 +46,9 @@ class TextRenderer:
             return
         self.header_done = True
         config = self.runner.config
+        # issue #14: the vendor's bill must read what was asked of it (checked before output)
+        given = {"book": self.book} if self.book is not None else {}
+        self.bill_options = options_given(vendor_named(config.vendor), given, "replay")
         settings = ", ".join(
             f"{item.name} {value}"
             for item in fields(config)
@@ -100,20 +108,19 @@ class TextRenderer:
                 sentence = rule.must if rule else "(no rule page)"
                 self.out.write(f"{'':>7}{rule_id:<6} {sentence}\n")
 
-    def finish(self, world: World[Any], book_name: str | None) -> None:
+    def finish(self, world: World[Any]) -> None:
         self._header()
         profile = world.profile
         self.out.write("\n" + "\n".join(profile.describe(world.state)) + "\n")
-        _write_usage_and_cost(self.out, world, book_name)
+        _write_usage_and_cost(self.out, world, self.bill_options)
 
 
-def _write_usage_and_cost(out: TextIO, world: World[Any], book_name: str | None) -> None:
+def _write_usage_and_cost(out: TextIO, world: World[Any], options: dict[str, Any]) -> None:
     """The usage and each month's bill from the vendor's book (``VendorProfile.bill``);
     nothing for a vendor that is not priced."""
     profile = world.profile
     usage = world.usage_by_month()
-    given = {"book": book_name} if book_name is not None else {}
-    bills = profile.bill(usage, options_given(profile, given, "replay"), world.config)
+    bills = profile.bill(usage, options, world.config)
     if bills is None:
         return
     out.write(f"\n{profile.usage_text(usage)}\n")
@@ -128,6 +135,8 @@ def _write_usage_and_cost(out: TextIO, world: World[Any], book_name: str | None)
         )
         flags = "".join(f"; {code}" for code, _ in bill.flags)
         out.write(f"cost {month}: {money(invoice.total, invoice.currency)} ({lines}){flags}\n")
+        for note in bill.notes:
+            out.write(f"  {note}\n")
     if not bills:
         out.write("cost total: nothing billed (no month has usage)\n")
         return
@@ -159,14 +168,14 @@ def one_session(config: Any) -> list[Session]:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     runner = Runner(args.file, overrides(args))
     if args.format == "text":
-        renderer = TextRenderer(out, runner, explain=args.explain)
+        renderer = TextRenderer(out, runner, explain=args.explain, book=args.book)
         (session,) = runner.run(
             err,
             one_session,
             on_records=lambda records, sessions: renderer.step(records[0], sessions[0]),
             on_comment=renderer.comment,
         )
-        renderer.finish(session.world, args.book)
+        renderer.finish(session.world)
     elif args.format == "json":
         records: list[StepRecord] = []
         (session,) = runner.run(
