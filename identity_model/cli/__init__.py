@@ -35,8 +35,11 @@ examples:
   identity-model replay big.jsonl --format summary
   cat my.jsonl | identity-model replay - --format json
   identity-model compare my.jsonl            the same traffic under identified_only, always, never
+  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl
+                                             the same traffic under each vendor, side by side
   identity-model check spec_tests/cases      run conformance cases
   identity-model price --anonymous-events 5000000 --identified-events 5000000
+  identity-model price --vendor segment --mtu 30000
 
 exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
 missing or unreadable file). A rejected line is reported as FILE:LINE: code: message on stderr.
