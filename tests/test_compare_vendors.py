@@ -199,3 +199,25 @@ def test_a_vendor_without_a_book_is_compared_but_not_priced(tmp_path: Path) -> N
     )
     assert "Traceback" not in result.stderr
     assert "toy          not priced" in result.stdout
+
+
+def test_bill_options_reach_the_vendors_that_read_them() -> None:
+    # PR-03: docs_split is PostHog's other reading; no other vendor's bill reads --model.
+    data = json.loads(
+        cli(
+            "compare",
+            "--vendors",
+            "posthog,segment",
+            "--model",
+            "docs_split",
+            "-",
+            "--format",
+            "json",
+            stdin=_example(),
+        ).stdout
+    )
+    assert data["vendors"]["posthog"]["bill"]["terms"] == "model docs_split"
+    assert data["vendors"]["segment"]["bill"]["terms"] == "plan team"
+    refused = cli("compare", "--vendors", "segment,amplitude", "--model", "docs_split", "-")
+    assert refused.returncode == 2
+    assert "--model" in refused.stderr

@@ -28,7 +28,7 @@ from identity_model.io.script import configure
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
-from identity_model.vendor import vendor_names
+from identity_model.vendor import vendor_named, vendor_names
 from identity_model.world import World, empty_world
 
 FORMAT = "identity-model-compare-vendors/1"
@@ -68,6 +68,11 @@ class Tally:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     names = vendor_list(args.vendors)
+    given = {"model": args.model, "book": args.book}
+    for option, value in given.items():
+        readers = [n for n in names if option in {i.name for i in vendor_named(n).price_inputs}]
+        if value is not None and not readers:
+            raise UsageError(f"--{option}: no vendor of --vendors {args.vendors} reads it")
     overrides = {MODES: args.person_profiles} if args.person_profiles else {}
     runner = Runner(args.file, overrides)
     tallies = {name: Tally() for name in names}
@@ -87,7 +92,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             tallies[name].add(record)
 
     sessions = runner.run(err, open_sessions, on_records=tally)
-    given = {"model": args.model, "book": args.book}
     columns = {
         name: column(session.world, tallies[name], given)
         for name, session in zip(names, sessions, strict=True)
