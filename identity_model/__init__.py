@@ -100,7 +100,20 @@ from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles,
 from identity_model.vendors.posthog.device import Device, UserState
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
+from identity_model.vendors.posthog.operations import MobileCapture
 from identity_model.vendors.posthog.persons import Person, PersonGraph
+from identity_model.vendors.posthog.python_sdk import (
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyDevice,
+    PyGroupIdentify,
+    PySet,
+    PySetOnce,
+    Tag,
+)
 from identity_model.vendors.posthog.state import PostHogState
 
 # --- Segment (issue #14) ---
@@ -150,12 +163,14 @@ __all__ = [
     "Decision",
     "Device",
     "Eligibility",
+    "EndContext",
     "Event",
     "Feature",
     "FeatureTally",
     "Group",
     "IdMerge",
     "Identify",
+    "IdentifyContext",
     "IdentityError",
     "Ingest",
     "Invoice",
@@ -167,6 +182,8 @@ __all__ = [
     "MixpanelConfig",
     "MixpanelEvent",
     "MixpanelState",
+    "MobileCapture",
+    "NewContext",
     "Operation",
     "Outcome",
     "Person",
@@ -179,6 +196,12 @@ __all__ = [
     "PriceInput",  # issue #14
     "ProcessedEvent",
     "ProfileBase",
+    "PyAlias",
+    "PyCapture",
+    "PyDevice",
+    "PyGroupIdentify",
+    "PySet",
+    "PySetOnce",
     "Reason",
     "ReasonCode",
     "Reset",
@@ -197,6 +220,7 @@ __all__ = [
     "Status",
     "Step",
     "StepRecord",
+    "Tag",
     "Tier",
     "Track",
     "UnifySettings",

@@ -23,6 +23,7 @@ class Code(StrEnum):
     ANONYMOUS_ID_ALREADY_ASSIGNED = "anonymous_id_already_assigned"
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
+    NO_ACTIVE_CONTEXT = "no_active_context"  # Python identify_context/tag outside a context
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
     # --- Amplitude (issue #14) ---

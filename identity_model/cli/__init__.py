@@ -143,6 +143,33 @@ def _parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )
+    engine = replay_cmd.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report (json, summary); docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
+    )
     replay_cmd.set_defaults(handler=replay.run)
 
     example_cmd = add(

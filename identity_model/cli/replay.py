@@ -167,6 +167,10 @@ def one_session(config: Any) -> list[Session]:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     runner = Runner(args.file, overrides(args))
+    if getattr(args, "engine", "local") == "dask":
+        from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
+
+        return dask_engine.run(args, runner, out, err)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain, book=args.book)
         (session,) = runner.run(

@@ -10,6 +10,7 @@ from identity_model.billing.amplitude import BOOK, AmplitudeBill, AmplitudePlan,
 from identity_model.billing.pricing import Bill
 from identity_model.errors import Code, IdentityError
 from identity_model.events import Event
+from identity_model.identities import neutral_identity_keys
 from identity_model.io.books import load_amplitude_book
 from identity_model.operations import Config, Operation
 from identity_model.outcome import StepRecord
@@ -65,9 +66,18 @@ def _bill(bill: AmplitudeBill, events: int) -> Bill:
     )
 
 
+# AMP-13 counts an event in the month of the latest event so far, across all users: a clock
+# shared by every identity (order-dependent, not a sum), so a partitioned replay keeps all of
+# Amplitude's operations in one component (docs/scale.md).
+SHARED_CLOCK = "amplitude\x00ingestion-clock"
+
+
 class Amplitude(ProfileBase[AmplitudeState, Facts]):
     """Priced through ``bill``: MTUs and events on the ``amplitude-2026`` book
     (``billing.amplitude``: Starter, or Plus at the customer's own price)."""
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return (SHARED_CLOCK, *neutral_identity_keys(op))
 
     name = VENDOR_NAME
     price_book = BOOK
