@@ -221,3 +221,45 @@ def test_bill_options_reach_the_vendors_that_read_them() -> None:
     refused = cli("compare", "--vendors", "segment,amplitude", "--model", "docs_split", "-")
     assert refused.returncode == 2
     assert "--model" in refused.stderr
+
+
+def test_bill_sets_one_vendors_plan() -> None:
+    result = cli(
+        "compare",
+        "--vendors",
+        VENDORS,
+        "-",
+        "--format",
+        "json",
+        "--bill",
+        "segment.plan=free",
+        "--bill",
+        "mixpanel.addon=group_analytics",
+        "--bill",
+        "amplitude.plan=plus",
+        "--bill",
+        "amplitude.unit_price=0.049",
+        "--bill",
+        "amplitude.purchased_mtus=1000",
+        stdin=_example(),
+    )
+    assert result.returncode == 0, result.stderr
+    bills = {name: column["bill"] for name, column in json.loads(result.stdout)["vendors"].items()}
+    # PRV-05: Free costs nothing (2 MTUs, far under 1,000).
+    assert (bills["segment"]["terms"], bills["segment"]["total"]) == ("plan free", "0.00")
+    # PRV-08 by hand: 1,000 purchased MTUs x 0.049 = 49.00; 2 MTUs are no overage.
+    assert (bills["amplitude"]["terms"], bills["amplitude"]["total"]) == ("plan plus", "49.00")
+    # PRV-02/03: 5 events are inside the free million; the add-on is 40 % of nothing.
+    assert bills["mixpanel"]["terms"] == "plan growth + group_analytics"
+    assert bills["mixpanel"]["total"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["segment.plan", "nosuch.plan=free", "segment.model=docs_split", "amplitude.unit_price=x"],
+)
+def test_a_bad_bill_setting_is_a_usage_error(setting: str) -> None:
+    result = cli("compare", "--vendors", "segment,amplitude", "--bill", setting, "-")
+    assert result.returncode == 2, setting
+    assert "--bill" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -231,6 +231,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=_person_profiles(),
         help="with --vendors: PostHog's mode (default: the config line's, else its default)",
     )
+    compare_cmd.add_argument(
+        "--bill",
+        action="append",
+        metavar="VENDOR.OPTION=VALUE",
+        help="with --vendors: one vendor's bill setting, repeatable (segment.plan=free, "
+        "mixpanel.addon=group_analytics, amplitude.plan=plus, amplitude.unit_price=0.049, "
+        "amplitude.purchased_mtus=1000); default: each book's default plan",
+    )
     # --- end the cross-vendor what-if ---
     compare_cmd.set_defaults(handler=compare.run)
 

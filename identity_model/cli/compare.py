@@ -26,8 +26,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # --- the cross-vendor what-if (issue #14) ---
     if args.vendors is not None:
         return compare_vendors.run(args, out, err)
-    if args.person_profiles is not None:
-        raise UsageError("--person-profiles goes with --vendors (the default compares every mode)")
+    if args.person_profiles is not None or args.bill:
+        raise UsageError(
+            "--person-profiles and --bill go with --vendors (the default compares every mode)"
+        )
     args.book = args.book or DEFAULT_BOOK
     args.model = args.model or InvoiceModel.BASE_PLUS_ADDON.value
     # --- end the cross-vendor what-if ---

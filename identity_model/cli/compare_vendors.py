@@ -9,7 +9,8 @@ reason, and other refusals), the billing meters, each month's bill from each ven
 Config: a script's config line names one vendor. That vendor keeps the line's settings; every
 other vendor starts from its own defaults (a key of one vendor means nothing to another).
 ``--person-profiles`` still applies to the vendor that has the setting (PostHog), and the
-bill options (``--model``, ``--book``) to the vendors whose bills read them.
+bill options (``--model``, ``--book``) to the vendors whose bills read them; ``--bill
+VENDOR.OPTION=VALUE`` sets one vendor's bill (its plan, add-ons, Plus price, ...).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, TextIO, assert_never
 
 from identity_model.billing.pricing import Bill
 from identity_model.cli.price import options_given
@@ -28,11 +29,56 @@ from identity_model.io.script import configure
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
 from identity_model.reducers import Session
-from identity_model.vendor import vendor_named, vendor_names
+from identity_model.vendor import PriceInput, vendor_named, vendor_names
 from identity_model.world import World, empty_world
 
 FORMAT = "identity-model-compare-vendors/1"
 MODES = "person_profiles"  # the one vendor setting shown when a vendor has it (PostHog)
+
+
+def bill_settings(texts: Sequence[str] | None, names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``--bill VENDOR.OPTION=VALUE`` (repeatable): each vendor's bill settings, typed by the
+    vendor's ``PriceInput`` (e.g. ``segment.plan=free``, ``amplitude.unit_price=0.049``,
+    ``mixpanel.addon=group_analytics``, repeated for more add-ons)."""
+    found: dict[str, dict[str, Any]] = {name: {} for name in names}
+    for text in texts or ():
+        key, equals, value = text.partition("=")
+        vendor, dot, option = key.partition(".")
+        option = option.replace("-", "_")
+        if not equals or not dot or not option:
+            raise UsageError(f"--bill {text!r}: VENDOR.OPTION=VALUE, e.g. segment.plan=free")
+        if vendor not in found:
+            raise UsageError(f"--bill {text!r}: {vendor!r} is not one of --vendors")
+        reads = {i.name: i for i in vendor_named(vendor).price_inputs if i.kind != "meter"}
+        item = reads.get(option)
+        if item is None:
+            raise UsageError(
+                f"--bill {text!r}: {vendor}'s bill reads {', '.join(reads) or 'no settings'}"
+            )
+        found[vendor][option] = _typed(item, value, found[vendor].get(option), text)
+    return found
+
+
+def _typed(item: PriceInput, value: str, before: Any, text: str) -> Any:
+    match item.kind:
+        case "count":
+            if not value.isdigit():
+                raise UsageError(f"--bill {text!r}: a whole number >= 0")
+            return int(value)
+        case "decimal":
+            try:
+                amount = Decimal(value)
+            except ArithmeticError:
+                raise UsageError(f"--bill {text!r}: a decimal amount") from None
+            if not amount.is_finite() or amount < 0:
+                raise UsageError(f"--bill {text!r}: an amount >= 0")
+            return amount
+        case "choices":
+            return [*(before or []), value]
+        case "choice" | "text" | "meter":
+            return value
+        case _:
+            assert_never(item.kind)
 
 
 def vendor_list(text: str) -> list[str]:
@@ -91,9 +137,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for name, record in zip(names, records, strict=True):
             tallies[name].add(record)
 
+    settings = bill_settings(args.bill, names)
     sessions = runner.run(err, open_sessions, on_records=tally)
     columns = {
-        name: column(session.world, tallies[name], given)
+        name: column(session.world, tallies[name], {**given, **settings[name]})
         for name, session in zip(names, sessions, strict=True)
     }
     _report_rejected(err, runner.label, tallies)
@@ -122,7 +169,7 @@ def column(world: World[Any], tally: Tally, given: dict[str, Any]) -> dict[str, 
         for meter, count in month_meters.items():
             meters[meter] = meters.get(meter, 0) + count
     wanted = {name: value for name, value in given.items() if value is not None}
-    reads = {item.name for item in profile.price_inputs}
+    reads = {item.name for item in profile.price_inputs if item.kind != "meter"}
     options = options_given(
         profile, {name: value for name, value in wanted.items() if name in reads}, "compare"
     )
