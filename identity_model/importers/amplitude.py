@@ -22,6 +22,7 @@ content/amplitude.rs`` and ``amplitude/identify.rs`` in PostHog/posthog; docs/im
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -90,11 +91,12 @@ def looks_like(value: Mapping[str, Any]) -> bool:
     return "event_type" in value
 
 
+_AMPLITUDE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$")
+
+
 def _amplitude_time(text: str) -> datetime | None:
     """amplitude.rs ``parse_timestamp_string``: ``%Y-%m-%d %H:%M:%S%.f``, no offset, UTC."""
-    if len(text) < 19 or text[10] != " ":
-        return None
-    return parse_iso(text)
+    return parse_iso(text) if _AMPLITUDE_TIME.match(text) else None
 
 
 class AmplitudeMapper:
