@@ -7,18 +7,32 @@ Deterministic: the same ``seed`` and ``size`` always give the same script.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 
 def server_workload(size: int, seed: int = 7) -> list[dict[str, Any]]:
     """``size`` ``ingest`` lines as PostHog's pipeline would receive them from SDKs."""
+    return list(islice(server_events(seed=seed), size))
+
+
+def server_events(*, seed: int = 7, visitors: int | None = None) -> Iterator[dict[str, Any]]:
+    """The workload as an endless stream. With ``visitors``, visits come from a fixed pool of
+    that many visitors (returning visitors re-identify), so distinct ids stop growing."""
     rng = random.Random(seed)
     script: list[dict[str, Any]] = []
     visitor = 0
     users: list[str] = []
+    known: set[str] = set()
     personless = {"$process_person_profile": False}
-    while len(script) < size:
-        visitor += 1
+    while True:
+        yield from script
+        script.clear()
+        if visitors is None:
+            visitor += 1
+        else:
+            visitor = rng.randrange(visitors)
         anon = f"anon-{visitor}"
         for _ in range(rng.randint(1, 6)):
             script.append(
@@ -32,7 +46,9 @@ def server_workload(size: int, seed: int = 7) -> list[dict[str, Any]]:
         roll = rng.random()
         if roll < 0.35:
             user = f"user-{visitor}"
-            users.append(user)
+            if user not in known:
+                known.add(user)
+                users.append(user)
             script.append(
                 {
                     "op": "ingest",
@@ -77,4 +93,3 @@ def server_workload(size: int, seed: int = 7) -> list[dict[str, Any]]:
                     "properties": {"alias": rng.choice(users)},
                 }
             )
-    return script[:size]
