@@ -13,20 +13,19 @@ from typing import Any
 
 import pytest
 
-from identity_model import Code, IdentityError, Ingest
+from identity_model import BadLine, Code, IdentityError, Ingest, ScriptOp, Session, empty_world
 from identity_model.importers import (
+    SCRIPT,
     ExportReader,
     ExportSource,
     ImportedOp,
     ImportItem,
     RejectedRecord,
+    detect,
 )
 from identity_model.importers.common import parse_iso
-from identity_model.jsonio import BadLine, ScriptOp
 from identity_model.jsontypes import thaw
-from identity_model.reducers import Session
 from identity_model.report import record_of
-from identity_model.world import empty_world
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 
@@ -544,3 +543,39 @@ def test_iso_times(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", ["yesterday", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z", ""])
 def test_unreadable_iso_times(text: str) -> None:
     assert parse_iso(text) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("segment-archive.jsonl", ExportSource.SEGMENT),
+        ("posthog-events.csv", ExportSource.POSTHOG),
+    ],
+)
+def test_detect_tells_exports_from_scripts(name: str, kind: ExportSource) -> None:
+    detected = detect([str(FIXTURES / name)], io.BytesIO())
+    assert detected.kind is kind
+
+
+def test_detect_a_script_of_ours_and_keep_standard_input_whole() -> None:
+    script = b'// a comment\n{"config": {"person_profiles": "always"}}\n{"op": "capture"}\n'
+    detected = detect(["-"], io.BytesIO(script))
+    assert detected.kind == SCRIPT
+    assert detected.where == "-:2"
+    assert detected.stdin.read() == script
+
+
+def test_detect_gzipped_standard_input_and_read_it_all_afterwards() -> None:
+    raw = (FIXTURES / "amplitude-export.json").read_bytes()
+    detected = detect(["-"], io.BytesIO(gzip.compress(raw)))
+    assert detected.kind is ExportSource.AMPLITUDE
+    items = list(ExportReader(["-"], detected.kind, stdin=detected.stdin).items())
+    assert outline(items) == outline(read("amplitude-export.json"))
+
+
+def test_detect_nothing_known() -> None:
+    detected = detect(["-"], io.BytesIO(b"hello\nworld\n"))
+    assert detected.kind is None
+    assert "no record could be read" in detected.where
+    detected = detect(["-"], io.BytesIO(b'{"hello": "world"}\n'))
+    assert (detected.kind, detected.where) == (None, "-:1")

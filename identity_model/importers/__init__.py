@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO, Any, Literal
 
 from identity_model.errors import Code, IdentityError
 from identity_model.importers import amplitude, mixpanel, posthog, segment
@@ -28,17 +29,21 @@ from identity_model.importers.common import (
     expand,
     first_record,
     open_export,
+    peek_first_record,
     records,
     rejected,
     total_size,
 )
 
 __all__ = [
+    "SCRIPT",
+    "Detected",
     "ExportReader",
     "ExportSource",
     "ImportItem",
     "ImportedOp",
     "RejectedRecord",
+    "detect",
     "guess_source",
     "mapper_for",
 ]
@@ -58,6 +63,34 @@ def guess_source(record: RawRecord) -> ExportSource | None:
         if looks_like(value):
             return source
     return None
+
+
+SCRIPT: Literal["script"] = "script"
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """What the inputs are: a vendor's export, our own script, or unknown (``None``); and
+    standard input, still unread, to read them with."""
+
+    kind: ExportSource | Literal["script"] | None
+    stdin: IO[bytes]
+    where: str
+
+
+def detect(paths: Sequence[str], stdin: IO[bytes]) -> Detected:
+    """Sniff the first readable record: a script line of ours (``op`` or ``config``), or a
+    vendor's record (``guess_source``). Raises ``OSError`` for an input that cannot be read."""
+    files = expand(paths)
+    first, stdin = peek_first_record(files, stdin)
+    if first is None:
+        where = files[0].label if files else "no input"
+        return Detected(kind=None, stdin=stdin, where=f"{where}: no record could be read")
+    where = f"{first.file}:{first.line}"
+    value: Mapping[str, Any] = first.value or {}
+    if first.layout is Layout.JSON_LINES and ("op" in value or "config" in value):
+        return Detected(kind=SCRIPT, stdin=stdin, where=where)
+    return Detected(kind=guess_source(first), stdin=stdin, where=where)
 
 
 def mapper_for(source: ExportSource, *, generate_identify_events: bool = True) -> RecordMapper:

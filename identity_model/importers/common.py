@@ -278,12 +278,22 @@ def open_export(file: ExportFile, progress: Progress, stdin: IO[bytes] | None = 
         head = stream.peek(4)[:4]
     layout = file.layout
     if layout is None:
-        if head == PARQUET_MAGIC:
-            layout = Layout.PARQUET
-        else:
-            first = stream.peek(64).lstrip()[:1]  # type: ignore[attr-defined]
-            layout = Layout.JSON_LINES if first in (b"{", b"[", b"") else Layout.CSV
+        peeked: bytes = stream.peek(1 << 16)  # type: ignore[attr-defined]
+        layout = Layout.PARQUET if head == PARQUET_MAGIC else _sniff_layout(peeked)
     return Opened(file=file, stream=stream, layout=layout, closers=closers)
+
+
+def _sniff_layout(head: bytes) -> Layout:
+    """JSON Lines unless the first meaningful line (not blank, not ``//``) looks like a CSV
+    header: no ``{`` or ``[`` first, and a comma."""
+    for line in head.splitlines():
+        text = line.strip()
+        if not text or text.startswith(b"//"):
+            continue
+        if text[:1] in (b"{", b"[") or b"," not in text:
+            return Layout.JSON_LINES
+        return Layout.CSV
+    return Layout.JSON_LINES
 
 
 # --- decoding records ------------------------------------------------------------------------
@@ -415,3 +425,64 @@ def total_size(files: Sequence[ExportFile]) -> int | None:
             return None
         total += file.size
     return total
+
+
+class _Replaying(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of the stream."""
+
+    def __init__(self, head: bytes, inner: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Recording(io.RawIOBase):
+    """A stream that keeps a copy of what is read from it, to replay it after a sniff."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.seen = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        self.seen += data
+        return len(data)
+
+
+def peek_first_record(
+    files: Sequence[ExportFile], stdin: IO[bytes]
+) -> tuple[RawRecord | None, IO[bytes]]:
+    """The first readable record of the inputs (the first file's, or standard input's) and a
+    standard input that still yields everything, for reading the inputs again afterwards."""
+    if not files:
+        return None, stdin
+    file = files[0]
+    recording = _Recording(stdin) if file.path is None else None
+    source: IO[bytes] = io.BufferedReader(recording) if recording is not None else stdin
+    opened = open_export(file, Progress(total=None), source)
+    try:
+        first, _ = first_record(records(opened))
+    except IdentityError:
+        first = None  # e.g. Parquet without pyarrow: the real read reports it
+    finally:
+        if file.path is not None:
+            opened.close()
+    if recording is None:
+        return first, stdin
+    return first, io.BufferedReader(_Replaying(bytes(recording.seen), recording.inner))
