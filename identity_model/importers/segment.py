@@ -36,15 +36,18 @@ TYPES = frozenset({"track", "page", "screen", "identify", "alias", "group"})
 _ID_KEYS = ("anonymousId", "userId", "messageId", "previousId")
 
 # index.js contextMapping: context path -> PostHog property.
-_CONTEXT_MAPPING = (
-    ("ip", "$ip"),
-    ("page.url", "$current_url"),
-    ("page.path", "$pathname"),
-    ("os.name", "$os"),
-    ("page.referrer", "$referrer"),
-    ("screen.width", "$screen_width"),
-    ("screen.height", "$screen_height"),
-    ("device.type", "$device_type"),
+_CONTEXT_MAPPING = tuple(
+    (tuple(path.split(".")), name)
+    for path, name in (
+        ("ip", "$ip"),
+        ("page.url", "$current_url"),
+        ("page.path", "$pathname"),
+        ("os.name", "$os"),
+        ("page.referrer", "$referrer"),
+        ("screen.width", "$screen_width"),
+        ("screen.height", "$screen_height"),
+        ("device.type", "$device_type"),
+    )
 )
 
 
@@ -53,10 +56,11 @@ def looks_like(value: Mapping[str, Any]) -> bool:
     return value.get("type") in TYPES and any(key in value for key in _ID_KEYS)
 
 
-def _get(context: Mapping[str, Any], path: str) -> Any:
+def _get(context: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """lodash ``_.get``: ``None`` where a step is missing (JSON objects are dicts)."""
     value: Any = context
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
+    for part in path:
+        if type(value) is not dict:
             return None
         value = value.get(part)
     return value
@@ -64,7 +68,7 @@ def _get(context: Mapping[str, Any], path: str) -> Any:
 
 def parse_context(context: object) -> dict[str, Any]:
     """index.js ``parseContext``: mapped keys, ``utm_*``, ``$groups``, ``segment_<key>``."""
-    if not isinstance(context, Mapping) or not context:
+    if type(context) is not dict or not context:
         return {}
     result: dict[str, Any] = {}
     if js_truthy(context.get("groupId")):
