@@ -1,73 +1,85 @@
 """identity-model: an executable reference model of anonymous vs identified analytics events.
 
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
-``replay(ops, world) -> World``; worlds are immutable values. Pricing and eligibility are
-separate pure functions over a world or plain usage.
+``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
+``VendorProfile``, found by name in a registry); importing this package registers the
+built-in ones (PostHog, Customer.io). Pricing and eligibility are separate pure functions
+over a world or plain usage.
 """
 
-from identity_model.customerio import CioEvent, CioPerson, CioState
-from identity_model.device import Device, UserState
-from identity_model.eligibility import (
+from identity_model import vendors as _vendors  # registers the built-in vendors
+from identity_model.billing.eligibility import (
     Eligibility,
     Feature,
+    FeatureTally,
     Reason,
     ReasonCode,
     eligibility,
     feature_matrix,
     lifecycle_events,
 )
-from identity_model.errors import Code, IdentityError
-from identity_model.events import (
-    NON_BILLABLE_EVENTS,
-    BillingKind,
-    PersonMode,
-    ProcessedEvent,
-    Usage,
+from identity_model.billing.pricing import (
+    Invoice,
+    InvoiceLine,
+    InvoiceModel,
+    PriceBook,
+    Tier,
+    monthly_usage,
+    parse_price_book,
+    price,
+    price_months,
 )
-from identity_model.ids import capture_distinct_id, is_distinct_id_illegal
-from identity_model.jsonio import BadLine, ScriptOp, ScriptReader, parse_timestamp
+from identity_model.errors import Code, IdentityError
+from identity_model.events import BillingKind, Event, Usage
+from identity_model.io.books import load_price_book
+from identity_model.io.report import (
+    REPORT_FORMAT,
+    ScriptRun,
+    build_report,
+    run_objects,
+    run_script,
+)
+from identity_model.io.rules import Rule, rules
+from identity_model.io.script import BadLine, ScriptOp, ScriptReader, parse_timestamp
 from identity_model.operations import (
-    Advance,
     Alias,
     Capture,
-    CioIdentify,
-    ClientFlavour,
     Config,
     CreatePersonProfile,
     Group,
     Identify,
     Ingest,
     Operation,
-    PersonProfiles,
     Reset,
     SetPersonProperties,
-    Track,
-    Vendor,
+    VendorOperation,
 )
-from identity_model.outcome import Status, Step
-from identity_model.persons import Person, PersonGraph
-from identity_model.pricing import (
-    Invoice,
-    InvoiceLine,
-    InvoiceModel,
-    PriceBook,
-    Tier,
-    load_price_book,
-    monthly_usage,
-    parse_price_book,
-    price,
-    price_months,
+from identity_model.outcome import Outcome, Status, Step, StepRecord
+from identity_model.reducers import Session, apply, replay
+from identity_model.rules import RuleId
+from identity_model.vendor import (
+    Decision,
+    ProfileBase,
+    VendorProfile,
+    register_vendor,
+    vendor_named,
+    vendor_names,
 )
-from identity_model.reducers import Outcome, Session, apply, replay
-from identity_model.report import (
-    REPORT_FORMAT,
-    StepRecord,
-    build_report,
-    run_objects,
-    run_script,
-)
-from identity_model.ruledocs import Rule, rules
-from identity_model.world import EMPTY, World, empty_world
+from identity_model.vendors import Vendor
+from identity_model.vendors.customerio.operations import Advance, CioIdentify, Track
+from identity_model.vendors.customerio.profile import CustomerioConfig
+from identity_model.vendors.customerio.state import CioEvent, CioPerson, CioState
+from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles, PostHogConfig
+from identity_model.vendors.posthog.device import Device, UserState
+from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
+from identity_model.vendors.posthog.persons import Person, PersonGraph
+from identity_model.vendors.posthog.state import PostHogState
+from identity_model.world import World, empty_world
+
+EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
+
+del _vendors
 
 __all__ = [
     "EMPTY",
@@ -86,9 +98,13 @@ __all__ = [
     "Code",
     "Config",
     "CreatePersonProfile",
+    "CustomerioConfig",
+    "Decision",
     "Device",
     "Eligibility",
+    "Event",
     "Feature",
+    "FeatureTally",
     "Group",
     "Identify",
     "IdentityError",
@@ -102,14 +118,19 @@ __all__ = [
     "PersonGraph",
     "PersonMode",
     "PersonProfiles",
+    "PostHogConfig",
+    "PostHogState",
     "PriceBook",
     "ProcessedEvent",
+    "ProfileBase",
     "Reason",
     "ReasonCode",
     "Reset",
     "Rule",
+    "RuleId",
     "ScriptOp",
     "ScriptReader",
+    "ScriptRun",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -120,6 +141,8 @@ __all__ = [
     "Usage",
     "UserState",
     "Vendor",
+    "VendorOperation",
+    "VendorProfile",
     "World",
     "apply",
     "build_report",
@@ -135,8 +158,11 @@ __all__ = [
     "parse_timestamp",
     "price",
     "price_months",
+    "register_vendor",
     "replay",
     "rules",
     "run_objects",
     "run_script",
+    "vendor_named",
+    "vendor_names",
 ]

@@ -24,6 +24,7 @@ class Code(StrEnum):
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
+    UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
     # --- importing exports (issue #13): a record of a vendor's export that cannot be mapped ---
     IMPORT_UNREADABLE_RECORD = "import_unreadable_record"  # not UTF-8, not JSON, not an object
     IMPORT_MISSING_FIELD = "import_missing_field"  # a field the mapping needs (event name, type)

@@ -1,95 +1,49 @@
-"""Processed events and how they are billed (SV-27, SV-28, SV-30, PR-01)."""
+"""What every vendor's processed events share: the meter they are billed on and their month
+(PR-01, PR-06), and usage counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from typing import assert_never
-
-
-class PersonMode(StrEnum):
-    """How ingestion processed an event; ``dropped`` events were not stored."""
-
-    # SV-27: force_upgrade if force-upgraded, else propertyless if personless, else full.
-
-    FULL = "full"
-    FORCE_UPGRADE = "force_upgrade"
-    PROPERTYLESS = "propertyless"
-    DROPPED = "dropped"
+from typing import Protocol
 
 
 class BillingKind(StrEnum):
+    """The two meters of every vendor modelled so far; ``meter`` is the usage key."""
+
     ANONYMOUS = "anonymous"
     IDENTIFIED = "identified"
 
-
-def billing_kind(mode: PersonMode) -> BillingKind | None:
-    """The meter of a person mode."""
-    # SV-28: identified iff full/force_upgrade, anonymous iff propertyless; dropped: none.
-    match mode:
-        case PersonMode.FULL | PersonMode.FORCE_UPGRADE:
-            return BillingKind.IDENTIFIED
-        case PersonMode.PROPERTYLESS:
-            return BillingKind.ANONYMOUS
-        case PersonMode.DROPPED:
-            return None
-        case _:
-            assert_never(mode)
+    @property
+    def meter(self) -> str:
+        return f"{self.value}_events"
 
 
-# SV-30, as posthog/tasks/usage_report.py BILLABLE_EVENT_EXCLUDED_EVENTS and the exact
-# AI_EVENT_TYPES names (an unknown `$ai_*` name is billed as a standard event).
-NON_BILLABLE_EVENTS: frozenset[str] = frozenset(
-    {
-        "$feature_flag_called",
-        "$experiment_exposure",
-        "survey sent",
-        "survey shown",
-        "survey dismissed",
-        "$exception",
-        "$llm_prompt_fetched",
-        "$conversations_loaded",
-        "$conversations_widget_loaded",
-        "$conversations_message_sent",
-        "$conversations_user_identified",
-        "$conversations_restore_link_requested",
-        "$conversations_widget_state_changed",
-        "$conversations_back_to_tickets",
-        "$ai_generation",
-        "$ai_embedding",
-        "$ai_evaluation",
-        "$ai_span",
-        "$ai_trace",
-        "$ai_metric",
-        "$ai_feedback",
-    }
-)
+ANONYMOUS_EVENTS = BillingKind.ANONYMOUS.meter
+IDENTIFIED_EVENTS = BillingKind.IDENTIFIED.meter
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProcessedEvent:
-    """An event as ingestion stored it. Its ``person_mode`` never changes afterwards (SV-31);
-    later merges only change which person its ``distinct_id`` resolves to."""
+class Event(Protocol):
+    """A processed event as it flows out of the fold in a step (``Step.event``)."""
 
-    seq: int | None  # index in the world's event log; None for a dropped event (not stored)
-    event: str
-    distinct_id: str
-    timestamp: datetime
-    person_mode: PersonMode  # SV-31: written once here, never changed by later merges
-    billable: bool
-    device: str | None
-    rules: tuple[str, ...]
-    # Derived from person_mode and billable when the event is made:
-    processed_as: BillingKind | None = field(init=False)  # the kind it was processed as
-    # PR-01: the billing kind is fixed here, when the event is processed, and never changes.
-    billed_as: BillingKind | None = field(init=False)  # its meter; None: dropped or not billable
+    @property
+    def event(self) -> str: ...
 
-    def __post_init__(self) -> None:
-        kind = billing_kind(self.person_mode)
-        object.__setattr__(self, "processed_as", kind)
-        object.__setattr__(self, "billed_as", kind if self.billable else None)
+    @property
+    def distinct_id(self) -> str: ...
+
+    @property
+    def billed_as(self) -> BillingKind | None:
+        """Its meter; ``None``: not billed."""
+        ...
+
+    @property
+    def stored(self) -> bool:
+        """Whether the vendor stored it (a dropped event is sent but not stored)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,8 +57,42 @@ class Usage:
     def total_events(self) -> int:
         return self.anonymous_events + self.identified_events
 
+    def plus(self, kind: BillingKind, count: int = 1) -> Usage:
+        """``count`` more events billed as ``kind``."""
+        if kind is BillingKind.ANONYMOUS:
+            return Usage(
+                anonymous_events=self.anonymous_events + count,
+                identified_events=self.identified_events,
+            )
+        return Usage(
+            anonymous_events=self.anonymous_events,
+            identified_events=self.identified_events + count,
+        )
+
+    @classmethod
+    def of(cls, meters: Mapping[str, int]) -> Usage:
+        return cls(
+            anonymous_events=meters.get(ANONYMOUS_EVENTS, 0),
+            identified_events=meters.get(IDENTIFIED_EVENTS, 0),
+        )
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            ANONYMOUS_EVENTS: self.anonymous_events,
+            IDENTIFIED_EVENTS: self.identified_events,
+        }
+
 
 NO_USAGE = Usage()
+
+
+def total_usage(by_month: Mapping[str, Mapping[str, int]]) -> Usage:
+    """The sum of every month's meters."""
+    anonymous = identified = 0
+    for meters in by_month.values():
+        anonymous += meters.get(ANONYMOUS_EVENTS, 0)
+        identified += meters.get(IDENTIFIED_EVENTS, 0)
+    return Usage(anonymous_events=anonymous, identified_events=identified)
 
 
 def month_of(timestamp: datetime) -> str:

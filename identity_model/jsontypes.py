@@ -11,26 +11,31 @@ JsonObject: TypeAlias = Mapping[str, Json]
 
 EMPTY_OBJECT: JsonObject = MappingProxyType({})
 
-
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def freeze(value: Json) -> Json:
-    """A deep read-only copy: objects become mapping proxies, arrays tuples.
+    """A deep read-only copy: objects become mapping proxies over dicts made here, arrays
+    tuples, scalars their plain type.
 
-    A mapping proxy is taken as frozen already (every one in the model was made here)."""
+    Nothing is trusted as frozen already, not even a mapping proxy (a caller may hold the
+    mapping under it): no outside reference can reach what ``freeze`` returns."""
     kind = type(value)
-    if kind in _SCALARS or kind is MappingProxyType:
+    if kind in _SCALARS:
         return value
     if isinstance(value, Mapping):
         return freeze_object(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
     return tuple(freeze(item) for item in value)  # type: ignore[union-attr]
 
 
 def freeze_object(value: JsonObject) -> JsonObject:
     """``freeze`` for an object, typed as one."""
-    if type(value) is MappingProxyType:
-        return value
     if not value:
         return EMPTY_OBJECT
     scalars = _SCALARS

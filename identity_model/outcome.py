@@ -1,12 +1,18 @@
-"""What one operation did: its status, codes, the events it sent and the rules that decided."""
+"""What one operation did: its status, codes, the event it sent and the rules that decided;
+with the world after it (``Outcome``) or the script line it came from (``StepRecord``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from identity_model.errors import Code
-from identity_model.events import ProcessedEvent
+from identity_model.events import Event
+from identity_model.rules import RuleId
+
+if TYPE_CHECKING:
+    from identity_model.world import World
 
 
 class Status(StrEnum):
@@ -24,8 +30,8 @@ class Step:
 
     status: Status
     codes: tuple[Code, ...] = ()
-    event: ProcessedEvent | None = None  # format §2: an operation sends at most one event
-    rules: tuple[str, ...] = ()
+    event: Event | None = None  # format §2: an operation sends at most one event
+    rules: tuple[RuleId, ...] = ()
     message: str = ""
 
     def then(self, later: Step) -> Step:
@@ -39,11 +45,43 @@ class Step:
         )
 
 
-def rejected(code: Code, message: str, *rules: str) -> Step:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepRecord(Step):
+    """One script line's step: where it was, which op, and what it did."""
+
+    line: int
+    op: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """The new world and what the operation did. ``world`` is the old one unless applied."""
+
+    world: World[Any]
+    step: Step
+
+    @property
+    def status(self) -> Status:
+        return self.step.status
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        return self.step.codes
+
+    @property
+    def event(self) -> Event | None:
+        return self.step.event
+
+    @property
+    def rules(self) -> tuple[RuleId, ...]:
+        return self.step.rules
+
+
+def rejected(code: Code, message: str, *rules: RuleId) -> Step:
     return Step(status=Status.REJECTED, codes=(code,), rules=rules, message=message)
 
 
-def ignored(message: str, *rules: str, code: Code | None = None) -> Step:
+def ignored(message: str, *rules: RuleId, code: Code | None = None) -> Step:
     return Step(
         status=Status.IGNORED,
         codes=() if code is None else (code,),

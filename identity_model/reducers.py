@@ -1,141 +1,82 @@
 """The reducers: ``apply(world, op) -> Outcome`` and its fold ``replay(ops, world)``.
 
 Both are pure: no I/O, no clock, no randomness; time and ids come in with the operations.
-``Session`` is the batch form (one persistent-map builder for many operations), used by
-``replay`` and the command line; ``apply`` is exactly a one-operation session.
+``apply`` is the vendor's ``decide``, then ``evolve`` only when the step is applied: a
+rejected or ignored operation returns the very same world. ``Session`` is the batch form
+(the vendor's ``batch``: one persistent-map builder for many operations), used by ``replay``
+and the command line; its worlds equal the fold of ``apply``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import assert_never
+from typing import Any
 
-from identity_model.client import apply_client
-from identity_model.customerio import apply_customerio
-from identity_model.errors import Code
-from identity_model.events import ProcessedEvent
-from identity_model.ingestion import ingest
-from identity_model.operations import (
-    Advance,
-    Alias,
-    Capture,
-    CioIdentify,
-    CreatePersonProfile,
-    Group,
-    Identify,
-    Ingest,
-    Operation,
-    Reset,
-    SetPersonProperties,
-    Track,
-    Vendor,
-    op_name,
-)
-from identity_model.outcome import Status, Step, rejected
-from identity_model.persons import PersonKey
-from identity_model.world import EMPTY, World, WorldBuilder
+from identity_model.operations import Operation
+from identity_model.outcome import Outcome, Status, Step
+from identity_model.world import World, empty_world, keeping_events
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Outcome:
-    """The new world and what the operation did. ``world`` is the old one unless applied."""
-
-    world: World
-    step: Step
-
-    @property
-    def status(self) -> Status:
-        return self.step.status
-
-    @property
-    def codes(self) -> tuple[Code, ...]:
-        return self.step.codes
-
-    @property
-    def event(self) -> ProcessedEvent | None:
-        return self.step.event
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return self.step.rules
-
-
-def _dispatch(builder: WorldBuilder, op: Operation) -> Step:
-    match op:
-        case Ingest():
-            if builder.config.vendor is not Vendor.POSTHOG:
-                return _wrong_vendor(builder, op)
-            return ingest(builder, op)
-        case (
-            Capture()
-            | Identify()
-            | Alias()
-            | Reset()
-            | Group()
-            | SetPersonProperties()
-            | CreatePersonProfile()
-        ):
-            if builder.config.vendor is not Vendor.POSTHOG:
-                return _wrong_vendor(builder, op)
-            return apply_client(builder, op)
-        case Track() | CioIdentify() | Advance():
-            if builder.config.vendor is not Vendor.CUSTOMERIO:
-                return _wrong_vendor(builder, op)
-            builder.cio, step = apply_customerio(builder.cio, op)
-            return step
-        case _:
-            assert_never(op)
-
-
-def _wrong_vendor(builder: WorldBuilder, op: Operation) -> Step:
-    return rejected(
-        Code.INVALID_OPERATION,
-        f"{op_name(op)} is not an operation of vendor {builder.config.vendor.value!r}",
-    )
+def apply(world: World[Any], op: Operation) -> Outcome:
+    """One operation: ``(world, op) -> (new world, outcome)``. ``world`` is never changed."""
+    profile = world.profile
+    decision = profile.decide(world.state, op)
+    step = decision.step
+    if step.status is not Status.APPLIED:
+        return Outcome(world=world, step=step)
+    state = profile.evolve(world.state, decision)
+    log = world.log
+    if log is not None and step.event is not None and step.event.stored:
+        log = log.set(len(log), step.event)
+    return Outcome(world=World(config=world.config, state=state, log=log), step=step)
 
 
 class Session:
-    """Applies many operations to one builder; ``world`` is the state after the last one.
+    """Applies many operations to one batch; ``world`` is the world after the last one.
 
     Not thread-safe. The worlds it hands out are immutable snapshots and stay valid.
     """
 
-    __slots__ = ("_builder", "_changed", "_world")
+    __slots__ = ("_batch", "_changed", "_log", "_world", "profile")
 
-    def __init__(self, world: World = EMPTY) -> None:
+    def __init__(self, world: World[Any] | None = None) -> None:
+        world = empty_world() if world is None else world
         self._world = world
-        self._builder = WorldBuilder(world)
+        self.profile = world.profile
+        self._batch = self.profile.batch(world.state)
+        self._log = None if world.log is None else world.log.mutate()
         self._changed = False
 
     def apply(self, op: Operation) -> Step:
-        step = _dispatch(self._builder, op)
+        step = self._batch.apply(op)
         if step.status is Status.APPLIED:
             self._changed = True
+            event = step.event
+            if self._log is not None and event is not None and event.stored:
+                self._log[len(self._log)] = event
         return step
 
-    def person_key_of(self, distinct_id: str) -> PersonKey | None:
-        """Who ``distinct_id`` belongs to right now (cheap: no snapshot is taken)."""
-        return self._builder.graph.key_of(distinct_id)
-
     @property
-    def world(self) -> World:
+    def world(self) -> World[Any]:
         if self._changed:
-            self._world = self._builder.finish()
+            log = None
+            if self._log is not None:
+                log = self._log.finish()
+                self._log = log.mutate()
+            self._world = World(config=self._world.config, state=self._batch.finish(), log=log)
             self._changed = False
         return self._world
 
 
-def apply(world: World, op: Operation) -> Outcome:
-    """One operation: ``(world, op) -> (new world, outcome)``. ``world`` is never changed."""
-    session = Session(world)
-    step = session.apply(op)
-    return Outcome(world=session.world, step=step)
+def replay(
+    ops: Iterable[Operation], world: World[Any] | None = None, *, keep_events: bool = False
+) -> World[Any]:
+    """The left fold of ``apply`` over ``ops``: ``replay(xs + ys) == replay(ys, replay(xs))``.
 
-
-def replay(ops: Iterable[Operation], world: World = EMPTY) -> World:
-    """The left fold of ``apply`` over ``ops``: ``replay(xs + ys) == replay(ys, replay(xs))``."""
-    session = Session(world)
+    ``keep_events``: the world keeps the stored events (``World.event_log``); otherwise they
+    flow out in the steps only (use a ``Session`` to see them)."""
+    start = empty_world() if world is None else world
+    session = Session(keeping_events(start, True) if keep_events else start)
     for op in ops:
         session.apply(op)
     return session.world

@@ -1,134 +1,95 @@
-"""The immutable world: the person graph, group properties, the event log and usage.
+"""The immutable world: the script's config and the vendor's state value.
 
-``World`` values never change. ``WorldBuilder`` batches the changes of one or many operations
-with persistent-map mutation builders and ``finish`` returns the next ``World``; the world it
-started from stays valid and unchanged.
+A ``World`` never changes: ``apply`` and ``replay`` return new worlds that share structure
+with the old ones, which stay valid. The world does not know which vendor it serves: it
+holds the vendor's state and finds the vendor's profile by the config's ``vendor`` name.
+
+The log is not the state: processed events flow out of the fold in the steps. A world keeps
+them (``event_log``) only when asked to (``empty_world(keep_events=True)``,
+``replay(..., keep_events=True)``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from immutables import Map
 
-from identity_model.customerio import EMPTY_CIO, CioState
-from identity_model.device import Device
-from identity_model.events import NO_USAGE, BillingKind, ProcessedEvent, Usage
-from identity_model.jsontypes import Json
+from identity_model.events import Event, Usage, total_usage
 from identity_model.operations import Config
-from identity_model.persons import GraphBuilder, Person, PersonGraph, PersonKey
+from identity_model.vendor import DEFAULT_VENDOR, MonthlyUsage, VendorProfile, vendor_named
 
-GroupKey = tuple[str, str]
+S = TypeVar("S")
+
+
+@runtime_checkable
+class PersonLookup(Protocol):
+    """A vendor state that knows persons by distinct id (most do)."""
+
+    def person_of(self, distinct_id: str, /) -> object | None: ...
+
+    def person_key_of(self, distinct_id: str, /) -> Hashable | None: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class World:
+class World(Generic[S]):
     """Everything the model knows after some operations. Compare worlds with ``==``."""
 
-    config: Config = field(default_factory=Config)
-    graph: PersonGraph = field(default_factory=PersonGraph)
-    devices: Map[str, Device] = field(default_factory=Map)
-    customerio: CioState = EMPTY_CIO
-    groups: Map[GroupKey, Map[str, Json]] = field(default_factory=Map)
-    events: Map[int, ProcessedEvent] = field(default_factory=Map)
-    usage: Usage = NO_USAGE  # per month: pricing.monthly_usage derives it from the event log
+    config: Config
+    state: S
+    log: Map[int, Event] | None = None  # the stored events, in order; None: not kept
 
     @property
-    def event_count(self) -> int:
-        return len(self.events)
+    def profile(self) -> VendorProfile[S, Any]:
+        """The vendor's rules (looked up by name: the world imports no vendor)."""
+        return vendor_named(self.config.vendor)
 
-    def event_log(self) -> list[ProcessedEvent]:
-        """Every processed event, in processing order."""
-        return [self.events[seq] for seq in range(len(self.events))]
+    @property
+    def keeps_events(self) -> bool:
+        return self.log is not None
 
-    def person_of(self, distinct_id: str) -> Person | None:
-        return self.graph.person_of(distinct_id)
+    def event_log(self) -> list[Event]:
+        """Every stored event, in processing order (only for a world that keeps them)."""
+        if self.log is None:
+            raise ValueError("this world keeps no events: use keep_events=True")
+        return [self.log[seq] for seq in range(len(self.log))]
 
-    def person_key_of(self, distinct_id: str) -> PersonKey | None:
-        return self.graph.key_of(distinct_id)
+    def usage_by_month(self) -> MonthlyUsage:
+        """Billed events per month (UTC) and meter."""
+        return self.profile.usage(self.state)
 
-    def device(self, name: str) -> Device | None:
-        """A device that some call has changed; ``None`` while it is in its initial state."""
-        return self.devices.get(name)
+    @property
+    def usage(self) -> Usage:
+        """Billed events by kind, all months together."""
+        return total_usage(self.usage_by_month())
+
+    def _persons(self) -> PersonLookup:
+        if not isinstance(self.state, PersonLookup):
+            raise TypeError(f"vendor {self.config.vendor!r} has no persons by distinct id")
+        return self.state
+
+    def person_of(self, distinct_id: str) -> Any:
+        """The person ``distinct_id`` belongs to now (``None``: nobody)."""
+        return self._persons().person_of(distinct_id)
+
+    def person_key_of(self, distinct_id: str) -> Hashable | None:
+        """The key of that person (``None``: nobody)."""
+        return self._persons().person_key_of(distinct_id)
 
 
-EMPTY = World()
+def empty_world(config: Config | None = None, *, keep_events: bool = False) -> World[Any]:
+    """A world with nothing in it yet, under ``config`` (the script's config line; ``None``:
+    the default vendor's defaults)."""
+    if config is None:
+        config = vendor_named(DEFAULT_VENDOR).parse_config({})
+    state = vendor_named(config.vendor).empty_state(config)
+    return World(config=config, state=state, log=Map() if keep_events else None)
 
 
-def empty_world(config: Config | None = None) -> World:
-    """A world with nothing in it yet, under ``config`` (the script's config line)."""
-    return EMPTY if config is None or config == EMPTY.config else World(config=config)
-
-
-class WorldBuilder:
-    """Mutable, single-threaded builder over a ``World``.
-
-    Reducers read and write through it; nothing they write is visible in any ``World`` until
-    ``finish``. A rejected operation must write nothing (reducers validate before writing).
-    """
-
-    __slots__ = (
-        "_base_usage",
-        "_counts",
-        "_devices",
-        "_events",
-        "_groups",
-        "cio",
-        "config",
-        "graph",
-    )
-
-    def __init__(self, world: World) -> None:
-        self.config = world.config
-        self.graph = GraphBuilder(world.graph)
-        self._load(world)
-
-    def _load(self, world: World) -> None:
-        self.cio = world.customerio
-        self._devices = world.devices.mutate()
-        self._groups = world.groups.mutate()
-        self._events = world.events.mutate()
-        self._base_usage = world.usage
-        self._counts = [0, 0]  # [anonymous, identified] billed since the last finish
-
-    def finish(self) -> World:
-        anonymous, identified = self._counts
-        usage = self._base_usage
-        world = World(
-            config=self.config,
-            graph=self.graph.finish(),
-            devices=self._devices.finish(),
-            customerio=self.cio,
-            groups=self._groups.finish(),
-            events=self._events.finish(),
-            usage=Usage(
-                anonymous_events=usage.anonymous_events + anonymous,
-                identified_events=usage.identified_events + identified,
-            ),
-        )
-        self._load(world)
+def keeping_events(world: World[S], keep_events: bool) -> World[S]:
+    """``world``, keeping the events from now on (or not)."""
+    if keep_events == world.keeps_events:
         return world
-
-    @property
-    def next_seq(self) -> int:
-        return len(self._events)
-
-    def record(self, event: ProcessedEvent) -> None:
-        """Append a stored event to the log and count it on its meter."""
-        assert event.seq == len(self._events), "events are recorded in sequence"
-        self._events[event.seq] = event
-        kind = event.billed_as
-        if kind is not None:
-            self._counts[kind is BillingKind.IDENTIFIED] += 1
-
-    def device(self, name: str) -> Device | None:
-        return self._devices.get(name)
-
-    def put_device(self, device: Device) -> None:
-        self._devices[device.name] = device
-
-    def group(self, key: GroupKey) -> Map[str, Json]:
-        return self._groups.get(key, Map())
-
-    def put_group(self, key: GroupKey, properties: Map[str, Json]) -> None:
-        self._groups[key] = properties
+    return replace(world, log=Map() if keep_events else None)

@@ -2,5 +2,7 @@
 
 Runs against any implementation through a small adapter (see ``protocol``):
 ``pytest --pyargs spec_tests -p spec_tests.plugin --identity-impl=package.module:run``.
-Nothing in this package imports ``identity_model``; the default adapter is only named.
+The oracle (``oracle*``, ``broken/``) never imports ``identity_model``: it is written from the
+rule digest alone. Reading cases, matching reports and loading adapters are shared with
+``identity-model check`` and live in the library (``identity_model.conformance``).
 """

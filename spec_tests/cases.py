@@ -1,150 +1,40 @@
-"""The JSON case corpus (format §4): loading cases, extracting them from the rule pages, and
-checking a report against a case's partial expectation.
+"""The JSON case corpus (format §4): the shipped cases, and exporting them from the rule pages.
 
-Matching: every key given in ``expect`` must match; keys not given are not checked. Objects
-match key by key (partially); ``steps`` and ``events`` match by position and length;
-``persons`` match as a set keyed by ``distinct_ids``; other values must be equal.
+Reading cases and matching a report against a case's partial expectation live in the library
+(``identity_model.conformance``, ``identity_model.io.cases``: ``identity-model check`` uses
+them too); they are re-exported here for the suite.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+
+from identity_model.conformance import Case, CaseFormatError, case_from_json, differences
+from identity_model.io.cases import CASE_BLOCK, cases_in_markdown, load_cases
+
+__all__ = [
+    "CASES_DIR",
+    "CASE_BLOCK",
+    "Case",
+    "CaseFormatError",
+    "case_from_json",
+    "cases_in_markdown",
+    "corpus",
+    "differences",
+    "export",
+    "load_cases",
+    "main",
+]
 
 CASES_DIR = Path(__file__).parent / "cases"
-CASE_BLOCK = re.compile(r"^```case\n(.*?)^```", re.DOTALL | re.MULTILINE)
-CASE_KEYS = {"id", "description", "rules", "script", "expect"}
-
-
-class CaseFormatError(Exception):
-    """A case file or block that is not a §4 case."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Case:
-    id: str
-    description: str
-    rules: tuple[str, ...]
-    script: tuple[dict[str, Any], ...]
-    expect: dict[str, Any]
-    origin: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "description": self.description,
-            "rules": list(self.rules),
-            "script": list(self.script),
-            "expect": self.expect,
-        }
-
-
-def case_from_json(data: Any, origin: str) -> Case:
-    if not isinstance(data, dict) or set(data) != CASE_KEYS:
-        raise CaseFormatError(f"{origin}: a case has exactly the keys {sorted(CASE_KEYS)}")
-    if not isinstance(data["script"], list) or not all(
-        isinstance(op, dict) for op in data["script"]
-    ):
-        raise CaseFormatError(f"{origin}: script must be a list of objects")
-    if not isinstance(data["expect"], dict):
-        raise CaseFormatError(f"{origin}: expect must be an object")
-    return Case(
-        id=str(data["id"]),
-        description=str(data["description"]),
-        rules=tuple(str(rule) for rule in data["rules"]),
-        script=tuple(data["script"]),
-        expect=data["expect"],
-        origin=origin,
-    )
-
-
-def cases_in_markdown(text: str, origin: str) -> Iterator[Case]:
-    """Every ```` ```case ```` block of a rule page, in order."""
-    for match in CASE_BLOCK.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        where = f"{origin}:{line}"
-        try:
-            data = json.loads(match.group(1))
-        except json.JSONDecodeError as error:
-            raise CaseFormatError(f"{where}: not JSON: {error}") from error
-        yield case_from_json(data, where)
-
-
-def load_cases(paths: Iterable[Path]) -> list[Case]:
-    """Cases from files and folders: ``*.json`` case files and ``*.md`` rule pages."""
-    found: list[Case] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                load_cases(sorted(p for p in path.rglob("*") if p.suffix in (".json", ".md")))
-            )
-        elif path.suffix == ".md":
-            found.extend(cases_in_markdown(path.read_text(encoding="utf-8"), str(path)))
-        else:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as error:
-                raise CaseFormatError(f"{path}: not JSON: {error}") from error
-            found.append(case_from_json(data, str(path)))
-    return found
 
 
 def corpus() -> list[Case]:
     """The shipped corpus, ``spec_tests/cases/*.json``."""
     return load_cases([CASES_DIR])
-
-
-def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
-    """Where ``actual`` fails the partial expectation ``expected``; empty when it matches."""
-    here = path or "report"
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{here}: expected an object, got {actual!r}"]
-        found: list[str] = []
-        for key, value in expected.items():
-            if key not in actual:
-                found.append(f"{here}.{key}: missing")
-            elif path == "" and key == "persons":
-                found.extend(_person_differences(value, actual[key]))
-            else:
-                found.extend(differences(value, actual[key], f"{here}.{key}"))
-        return found
-    if isinstance(expected, list):
-        if not isinstance(actual, list):
-            return [f"{here}: expected a list, got {actual!r}"]
-        if len(expected) != len(actual):
-            return [f"{here}: expected {len(expected)} entries, got {len(actual)}: {actual!r}"]
-        found = []
-        for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
-            found.extend(differences(want, got, f"{here}[{index}]"))
-        return found
-    if expected != actual or type(expected) is not type(actual):
-        return [f"{here}: expected {expected!r}, got {actual!r}"]
-    return []
-
-
-def _person_differences(expected: Any, actual: Any) -> list[str]:
-    if not isinstance(expected, list) or not isinstance(actual, list):
-        return differences(expected, actual, "report.persons")
-    by_ids = {tuple(person.get("distinct_ids", ())): person for person in actual}
-    found: list[str] = []
-    if len(expected) != len(actual):
-        found.append(
-            f"report.persons: expected {len(expected)} persons, got {len(actual)}: "
-            f"{[person.get('distinct_ids') for person in actual]!r}"
-        )
-    for person in expected:
-        ids = tuple(person.get("distinct_ids", ()))
-        if ids not in by_ids:
-            found.append(f"report.persons: no person with distinct_ids {list(ids)!r}")
-            continue
-        found.extend(differences(person, by_ids[ids], f"report.persons[{list(ids)!r}]"))
-    return found
 
 
 def export(cases: Iterable[Case], folder: Path) -> list[Path]:

@@ -359,6 +359,8 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
     config.update({k: v for k, v in body.items() if k != "free_events_per_month"})
     if config["vendor"] not in ("posthog", "customerio"):
         raise BadOp("vendor")
+    if config["vendor"] != "posthog" and set(body) - {"vendor"}:
+        raise BadOp("config keys")  # the other keys are PostHog's settings
     if config["person_profiles"] not in ("identified_only", "always", "never"):
         raise BadOp("person_profiles")
     if config["client"] not in ("browser", "mobile", "core"):

@@ -18,7 +18,7 @@ from identity_model import (
     Status,
     empty_world,
 )
-from identity_model.report import run_objects
+from identity_model.io.report import run_objects
 from spec_tests.strategies import client_ops, client_scripts
 
 FLIPPING_OPS = ("identify", "alias", "group", "set_person_properties", "create_person_profile")
@@ -41,7 +41,7 @@ def test_never_bills_nothing_identified_and_creates_no_person(script: list[dict[
         record.event is None or record.event.billed_as is not BillingKind.IDENTIFIED
         for record in records
     )
-    assert len(world.graph.persons) == 0
+    assert len(world.state.graph.persons) == 0
 
 
 @given(
@@ -50,9 +50,10 @@ def test_never_bills_nothing_identified_and_creates_no_person(script: list[dict[
     )
 )
 def test_always_processes_every_event_with_a_person(script: list[dict[str, Any]]) -> None:
-    world, _ = reports_of(script)
+    world, records = reports_of(script)
     assert world.usage.anonymous_events == 0
-    assert all(event.processed_as is BillingKind.IDENTIFIED for event in world.event_log())
+    stored = [record.event for record in records if record.event and record.event.stored]
+    assert all(event.processed_as is BillingKind.IDENTIFIED for event in stored)
 
 
 def _single_device(op: dict[str, Any]) -> dict[str, Any]:
@@ -91,12 +92,12 @@ def test_after_reset_next_capture_is_anonymous_and_old_id_keeps_its_person(
         if not isinstance(item, ScriptOp):
             continue
         before = session.world
-        device = before.device("default")
+        device = before.state.device("default")
         step = session.apply(item.op)
         if isinstance(item.op, Reset) and device is not None:
             old_id = device.distinct_id
             assert session.world.person_key_of(old_id) == before.person_key_of(old_id)
-            fresh = session.world.device("default")
+            fresh = session.world.state.device("default")
             assert fresh is not None and not fresh.is_identified
             new_has_person = session.world.person_key_of(fresh.distinct_id) is not None
             last_reset = None if new_has_person else (fresh.distinct_id, None)
@@ -121,7 +122,7 @@ def test_identify_repeated_with_the_same_data_emits_nothing(
         first = session.apply(item.op)
         if not isinstance(item.op, Identify):
             continue
-        device = session.world.device(item.op.device)
+        device = session.world.state.device(item.op.device)
         if (
             first.status is Status.APPLIED
             and device is not None

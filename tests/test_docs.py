@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from identity_model import Code
-from identity_model.ruledocs import rules
+from identity_model.io.rules import rules
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"

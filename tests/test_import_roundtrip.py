@@ -10,10 +10,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from identity_model import Code, ScriptReader, Session, build_report
+from identity_model import Code, Config, ScriptReader, Session, build_report, empty_world
 from identity_model.importers import ExportReader, ExportSource
 from identity_model.importers.script import script_lines
-from identity_model.report import iter_steps, run_script
+from identity_model.io.report import iter_records, run_script
 
 IDS = st.sampled_from(["u1", "u2", "anon-a", "anon-b", "DEV-C", "", 7])
 NAMES = st.sampled_from(["$pageview", "signed up", "$identify", "$create_alias", "purchase"])
@@ -142,9 +142,15 @@ def test_import_then_replay_is_replaying_the_export(case: tuple[ExportSource, li
     ).encode()
 
     sessions: list[Session] = []
-    direct_records = list(
-        iter_steps(ScriptReader(), _reader(source, data).items(), on_session=sessions.append)
-    )
+
+    def open_session(config: Config) -> list[Session]:
+        sessions.append(Session(empty_world(config)))
+        return sessions
+
+    direct_records = [
+        records[0]
+        for records in iter_records(ScriptReader(), _reader(source, data).items(), open_session)
+    ]
     direct = build_report(direct_records, sessions[0].world)
 
     script = list(script_lines(_reader(source, data).items()))

@@ -24,8 +24,8 @@ from identity_model.importers import (
     detect,
 )
 from identity_model.importers.common import parse_iso
+from identity_model.io.report import record_of
 from identity_model.jsontypes import thaw
-from identity_model.report import record_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 

@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from identity_model import BillingKind, Usage
-from identity_model.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
-from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price
-from identity_model.report import run_objects
+from identity_model.billing.eligibility import CAPABILITIES, Feature, eligibility, lifecycle_events
+from identity_model.billing.pricing import InvoiceModel, monthly_usage, price
+from identity_model.io.books import load_price_book
+from identity_model.io.report import run_objects
 from spec_tests.strategies import mixed_scripts
 
 BOOK = load_price_book()
@@ -77,8 +78,8 @@ def test_months_are_priced_independently(
         ]
 
     jan, feb = dated(january, "01"), dated(february, "02")
-    alone = monthly_usage(run_objects(jan).world, BOOK).get("2026-01")
-    together = monthly_usage(run_objects(jan + feb).world, BOOK)
+    alone = monthly_usage(run_objects(jan).world).get("2026-01")
+    together = monthly_usage(run_objects(jan + feb).world)
     assert together.get("2026-01") == alone
     if alone is not None:
         assert price(together["2026-01"], BOOK).total == price(alone, BOOK).total
@@ -88,7 +89,7 @@ def test_months_are_priced_independently(
 def test_eligibility_never_lets_anonymous_events_feed_person_features(
     script: list[dict[str, Any]],
 ) -> None:
-    world = run_objects(script).world
+    world = run_objects(script, keep_events=True).world
     person_only = [
         feature for feature, capability in CAPABILITIES.items() if not capability.anonymous
     ]

@@ -16,5 +16,5 @@ def test_every_exported_name_exists() -> None:
 def test_package_is_typed_and_ships_its_data() -> None:
     package = resources.files("identity_model")
     assert (package / "py.typed").is_file()
-    assert (package / "price_books" / "posthog-product-analytics-2026.json").is_file()
+    assert (package / "billing" / "price_books" / "posthog-product-analytics-2026.json").is_file()
     assert (package / "examples" / "first-visit.jsonl").is_file()

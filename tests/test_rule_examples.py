@@ -7,9 +7,15 @@ from decimal import Decimal
 import pytest
 
 from identity_model import BillingKind
-from identity_model.eligibility import Feature, eligibility, lifecycle_events
-from identity_model.pricing import InvoiceModel, load_price_book, monthly_usage, price, usage_of
-from identity_model.report import run_objects
+from identity_model.billing.eligibility import Feature, eligibility, lifecycle_events
+from identity_model.billing.pricing import (
+    InvoiceModel,
+    monthly_usage,
+    price,
+    usage_of,
+)
+from identity_model.io.books import load_price_book
+from identity_model.io.report import run_objects
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")
@@ -50,14 +56,14 @@ def test_price_example(example: Example) -> None:
                 "anonymous_events": usage.anonymous_events,
                 "identified_events": usage.identified_events,
             }
-            for month, usage in monthly_usage(world, book).items()
+            for month, usage in monthly_usage(world).items()
         }
         assert months == expect["months"], example.origin
 
 
 @pytest.mark.parametrize("example", ELIGIBILITY, ids=[example.id for example in ELIGIBILITY])
 def test_eligibility_example(example: Example) -> None:
-    result = run_objects(example.data["script"])
+    result = run_objects(example.data["script"], keep_events=True)
     world = result.world
     events = [record.event for record in result.records if record.event is not None]
     expect = example.data["expect"]

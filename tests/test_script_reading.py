@@ -15,7 +15,7 @@ from identity_model import (
     ScriptReader,
     parse_timestamp,
 )
-from identity_model.operations import PersonProfiles
+from identity_model.vendors.posthog.config import PersonProfiles
 
 
 def read(*lines: str) -> list[ScriptOp | BadLine]:

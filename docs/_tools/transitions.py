@@ -26,7 +26,7 @@ def _user_state(script: Script) -> UserState:
     reader = ScriptReader()
     items = reader.read_objects(script)
     world = replay(item.op for item in items if isinstance(item, ScriptOp))
-    device = world.device(DEVICE)
+    device = world.state.device(DEVICE)
     return UserState.ANONYMOUS if device is None else device.user_state
 
 

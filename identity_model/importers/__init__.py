@@ -17,21 +17,23 @@ from typing import IO, Any, Literal
 from identity_model.errors import Code, IdentityError
 from identity_model.importers import amplitude, mixpanel, posthog, segment
 from identity_model.importers.common import (
-    ExportFile,
     ExportSource,
     ImportedOp,
     ImportItem,
+    RecordMapper,
+    RejectedRecord,
+    rejected,
+)
+from identity_model.io.exports import (
+    ExportFile,
     Layout,
     Progress,
     RawRecord,
-    RecordMapper,
-    RejectedRecord,
     expand,
     first_record,
     open_export,
     peek_first_record,
     records,
-    rejected,
     total_size,
 )
 

@@ -30,12 +30,12 @@ from typing import Any
 from identity_model.errors import Code
 from identity_model.importers.common import (
     ImportItem,
-    RawRecord,
     accepted,
     is_number,
     parse_iso,
     rejected,
 )
+from identity_model.io.exports import RawRecord
 from identity_model.operations import Ingest, Operation
 
 _RENAMED = {

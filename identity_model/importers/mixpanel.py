@@ -29,11 +29,11 @@ from identity_model.errors import Code
 from identity_model.importers.common import (
     MILLISECONDS_ABOVE,
     ImportItem,
-    RawRecord,
     accepted,
     from_unix,
     rejected,
 )
+from identity_model.io.exports import RawRecord
 from identity_model.operations import Ingest, Operation
 
 _GEOIP = (

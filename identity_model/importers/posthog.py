@@ -20,8 +20,6 @@ from identity_model.errors import Code
 from identity_model.importers.common import (
     MILLISECONDS_ABOVE,
     ImportItem,
-    Layout,
-    RawRecord,
     accepted,
     as_utc,
     from_unix,
@@ -29,6 +27,7 @@ from identity_model.importers.common import (
     parse_iso,
     rejected,
 )
+from identity_model.io.exports import Layout, RawRecord
 from identity_model.operations import Ingest
 
 _PROPERTY_COLUMN = "properties."

@@ -21,15 +21,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from identity_model.errors import Code
-from identity_model.ids import js_truthy
 from identity_model.importers.common import (
     ImportItem,
-    RawRecord,
     accepted,
     as_utc,
+    js_truthy,
     parse_iso,
     rejected,
 )
+from identity_model.io.exports import RawRecord
 from identity_model.operations import Ingest
 
 TYPES = frozenset({"track", "page", "screen", "identify", "alias", "group"})

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from identity_model.device import InitialPersonInfo
 from identity_model.jsontypes import Json
+from identity_model.vendors.posthog.device import InitialPersonInfo
 
 CAMPAIGN_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "gad_source", "mc_cid",

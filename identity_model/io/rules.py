@@ -28,8 +28,8 @@ class Rule:
 
 def rules_dir() -> Path | None:
     """Where the rule pages are: packaged, else the source checkout's ``docs/rules``."""
-    here = Path(__file__).parent
-    for candidate in (here / "_rules", here.parent / "docs" / "rules"):
+    package = Path(__file__).parents[1]
+    for candidate in (package / "_rules", package.parent / "docs" / "rules"):
         if candidate.is_dir():
             return candidate
     return None

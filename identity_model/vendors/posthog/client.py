@@ -1,10 +1,11 @@
 """The SDK layer: what a PostHog SDK on one device does for each call (the CL rules).
 
-Each call is decided from the device and the config alone (no writes), as a ``_Decision``:
-the next device, the client's own step, and the event to send, if any. ``apply_client``
-then sends the event through the ingestion layer and stores the device, so a rejected or
-ignored call writes nothing. The browser SDK (posthog-js >= 1.408.3) is the default
-flavour; ``mobile`` and ``core`` change the identify table and a few checks (CL-M*, CL-C1).
+Each call is decided from the device and the config alone, as a ``_Decision``: the next
+device, the client's own step, and the event to send, if any. ``decide_client`` then decides
+that event with the ingestion layer and returns what the call writes (the device and the
+event's facts); a rejected or ignored call writes nothing. The browser SDK (posthog-js
+>= 1.408.3) is the default flavour; ``mobile`` and ``core`` change the identify table and a
+few checks (CL-M*, CL-C1).
 """
 
 from __future__ import annotations
@@ -14,35 +15,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum, auto
-from typing import assert_never
+from typing import Final, assert_never
 
 from immutables import Map
 
-from identity_model.device import Device, InitialPersonInfo, UserState, new_device
 from identity_model.errors import Code
-from identity_model.ids import js_string
-from identity_model.ingestion import ingest
-from identity_model.initial_props import initial_person_properties
 from identity_model.jsontypes import Json, JsonObject, thaw
 from identity_model.operations import (
     Alias,
     Capture,
-    ClientFlavour,
     ClientOperation,
-    Config,
     CreatePersonProfile,
     Group,
     Identify,
     Ingest,
-    PersonProfiles,
     Reset,
     SetPersonProperties,
 )
 from identity_model.outcome import Status, Step, ignored, rejected
-from identity_model.world import WorldBuilder
+from identity_model.rules import ClientRule, RuleId
+from identity_model.vendor import Decision
+from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles
+from identity_model.vendors.posthog.config import PostHogConfig as Config
+from identity_model.vendors.posthog.device import Device, InitialPersonInfo, UserState, new_device
+from identity_model.vendors.posthog.ids import js_string
+from identity_model.vendors.posthog.ingestion import decide_ingest
+from identity_model.vendors.posthog.initial_props import initial_person_properties
+from identity_model.vendors.posthog.state import Facts, View
 
 COOKIELESS_SENTINEL = "$posthog_cookieless"
-MOBILE_IDENTIFY_RULE = "CL-M1"  # blank check only; a different id while identified is refused
+# Mobile identify: a blank check only; a different id while identified is refused.
+MOBILE_IDENTIFY_RULE: Final = "CL-M1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,31 +65,37 @@ class _Decision:
     send: _Send | None = None
 
 
-def apply_client(builder: WorldBuilder, op: ClientOperation) -> Step:
-    """One SDK call on ``op.device``: decide, then send its event and store the device."""
-    stored = builder.device(op.device)
+def decide_client(view: View, op: ClientOperation) -> Decision[Facts]:
+    """One SDK call on ``op.device``: decide it, then the event it sends, if any."""
+    stored = view.device(op.device)
     device = stored if stored is not None else new_device(op.device, op.anonymous_id)
     if op.anonymous_id is not None and op.anonymous_id != device.first_anonymous_id:
-        return rejected(
-            Code.INVALID_OPERATION,
-            f"device {op.device!r} has anonymous id {device.first_anonymous_id!r}, "
-            f"not {op.anonymous_id!r}",
+        return Decision(
+            step=rejected(
+                Code.INVALID_OPERATION,
+                f"device {op.device!r} has anonymous id {device.first_anonymous_id!r}, "
+                f"not {op.anonymous_id!r}",
+            )
         )
-    decision = _decide(builder.config, device, op)
+    decision = _decide(view.config, device, op)
     if decision.step.status is not Status.APPLIED:
-        return decision.step
+        return Decision(step=decision.step)
     next_device, step = decision.device, decision.step
+    facts = Facts()
     if decision.send is not None:
-        next_device, event = _event(builder.config, next_device, decision.send, op.timestamp)
-        sent = ingest(builder, event, device=op.device)
-        step = step.then(sent)
-        if next_device == device and sent.status is not Status.APPLIED:
-            step = replace(step, status=sent.status)  # nothing changed: the event decides
+        next_device, event = _event(view.config, next_device, decision.send, op.timestamp)
+        sent = decide_ingest(view, event, device=op.device)
+        step = step.then(sent.step)
+        if sent.facts is not None:
+            facts = sent.facts
+        elif next_device == device:
+            # Nothing changed: the event decides (rejected or ignored).
+            return Decision(step=replace(step, status=sent.step.status))
     # A device is remembered from its first applied call (its anonymous id is fixed then, format
     # §1); a rejected or ignored call on a new device leaves it unremembered, the world unchanged.
-    if next_device != device or (stored is None and step.status is Status.APPLIED):
-        builder.put_device(next_device)
-    return step
+    if next_device != device or stored is None:
+        facts = replace(facts, device=next_device)
+    return Decision(step=step, facts=facts)
 
 
 def _decide(config: Config, device: Device, op: ClientOperation) -> _Decision:
@@ -159,7 +168,7 @@ def _event(
     # CL-04: `$process_person_profile` is set last (callers cannot override it); on -> sticky $epp.
     properties["$process_person_profile"] = processing
     if processing and not device.person_processing:
-        device = device.with_changes(person_processing=True)
+        device = replace(device, person_processing=True)
     set_once = send.set_once
     wants_initial = send.event == "$identify" or not device.initial_props_sent
     if processing and send.event != "$groupidentify" and wants_initial:
@@ -170,7 +179,7 @@ def _event(
             else {}
         )
         set_once = {**initial, **(send.set_once or {})} or None
-        device = device.with_changes(initial_props_sent=True)
+        device = replace(device, initial_props_sent=True)
     # Top-level `$set`/`$set_once` win over those inside properties (server normalizeEvent).
     for key, top in (("$set", send.set), ("$set_once", set_once)):
         if top is not None:
@@ -240,7 +249,7 @@ IDENTIFY_TABLE: dict[ClientFlavour, dict[tuple[UserState, _Relation], _IdentifyA
 
 def _identify_id(config: Config, value: Json) -> str | Step:
     """The id identify accepts, or why it refuses."""
-    rule = MOBILE_IDENTIFY_RULE if config.client is ClientFlavour.MOBILE else "CL-07"
+    rule: ClientRule = MOBILE_IDENTIFY_RULE if config.client is ClientFlavour.MOBILE else "CL-07"
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = js_string(value)  # posthog-js converts a number (with a warning)
     if not isinstance(value, str):
@@ -290,13 +299,14 @@ def _identify(
     action = IDENTIFY_TABLE[config.client][(device.user_state, relation)]
     before = device
     # CL-09: register `$user_id`; the distinct id switches below unless the row keeps it.
-    device = device.with_changes(person_processing=True, user_id=new_id)
+    device = replace(device, person_processing=True, user_id=new_id)
     match action:
         case _IdentifyAction.SEND_IDENTIFY | _IdentifyAction.SEND_IDENTIFY_KEEP_ID:
             anon_id = previous if config.client is ClientFlavour.BROWSER else device.anonymous_id
             if action is _IdentifyAction.SEND_IDENTIFY:
-                device = device.with_changes(distinct_id=new_id, alias=None)
-            device = device.with_changes(
+                device = replace(device, distinct_id=new_id, alias=None)
+            device = replace(
+                device,
                 user_state=UserState.IDENTIFIED,
                 cached_person_properties=_properties_hash(new_id, set_, set_once),
             )
@@ -306,12 +316,13 @@ def _identify(
                 set=set_ or {},
                 set_once=set_once or {},
             )
-            rule = "CL-10" if relation is _Relation.OTHER else "CL-15"
+            rule: ClientRule = "CL-10" if relation is _Relation.OTHER else "CL-15"
             return _Decision(
                 device=device, step=Step(status=Status.APPLIED, rules=(rule,)), send=send
             )
         case _IdentifyAction.SEND_SET:
-            device = device.with_changes(
+            device = replace(
+                device,
                 user_state=UserState.IDENTIFIED,
                 cached_person_properties=_properties_hash(new_id, set_, set_once),
             )
@@ -337,7 +348,7 @@ def _identify(
                 )
             return decision
         case _IdentifyAction.SILENT_SWITCH:
-            device = device.with_changes(distinct_id=new_id, alias=None)
+            device = replace(device, distinct_id=new_id, alias=None)
             step = Step(status=Status.APPLIED, rules=("CL-13",))
             if set_ is None and set_once is None:
                 return _Decision(device=device, step=step)
@@ -371,7 +382,7 @@ def _set_person_properties(
     repeated: Code,
 ) -> _Decision:
     """A `$set` event under the current distinct id, unless nothing or the same again."""
-    rule = "CL-22"
+    rule: ClientRule = "CL-22"
     if set_ is None and set_once is None:
         return _Decision(
             device=device, step=ignored("setPersonProperties with nothing to set", rule)
@@ -385,7 +396,7 @@ def _set_person_properties(
         return _Decision(
             device=device, step=ignored("the same person properties again", "CL-14", code=repeated)
         )
-    device = device.with_changes(person_processing=True, cached_person_properties=digest)
+    device = replace(device, person_processing=True, cached_person_properties=digest)
     send = _Send(event="$set", properties={"$set": set_ or {}, "$set_once": set_once or {}})
     return _Decision(device=device, step=Step(status=Status.APPLIED, rules=(rule,)), send=send)
 
@@ -398,7 +409,7 @@ def _create_person_profile(config: Config, device: Device) -> _Decision:
     if has_person_processing(config, device):
         return _Decision(device=device, step=ignored("person processing is already on", "CL-25"))
     return _set_person_properties(
-        config, device.with_changes(person_processing=True), {}, {}, Code.PERSON_PROPERTIES_REPEATED
+        config, replace(device, person_processing=True), {}, {}, Code.PERSON_PROPERTIES_REPEATED
     )
 
 
@@ -421,9 +432,11 @@ def _alias(config: Config, device: Device, op: Alias) -> _Decision:
         return _identify(config, device, value, None, None)
     # CL-19: no "already aliased" check: every call sends `$create_alias`.
     # Store `__alias` (flips person processing), distinct id and user state unchanged.
-    device = device.with_changes(person_processing=True, alias=value)
+    device = replace(device, person_processing=True, alias=value)
     send = _Send(event="$create_alias", properties={"alias": value, "distinct_id": original})
-    rules = ("CL-17", "CL-M3") if config.client is ClientFlavour.MOBILE else ("CL-17",)
+    rules: tuple[RuleId, ...] = (
+        ("CL-17", "CL-M3") if config.client is ClientFlavour.MOBILE else ("CL-17",)
+    )
     return _Decision(device=device, step=Step(status=Status.APPLIED, rules=rules), send=send)
 
 
@@ -448,7 +461,7 @@ def _reset(device: Device, op: Reset) -> _Decision:
 
 def _group(config: Config, device: Device, op: Group) -> _Decision:
     """Register the group, send `$groupidentify` (browser CL-23, mobile CL-M2)."""
-    rule = "CL-23"
+    rule: ClientRule = "CL-23"
     key = op.group_key
     if isinstance(key, int | float) and not isinstance(key, bool):
         key = js_string(key)
@@ -472,11 +485,11 @@ def _group(config: Config, device: Device, op: Group) -> _Decision:
     flips = mobile or (
         op.properties is not None and config.person_profiles is not PersonProfiles.NEVER
     )
-    device = device.with_changes(groups=groups, person_processing=device.person_processing or flips)
+    device = replace(device, groups=groups, person_processing=device.person_processing or flips)
     properties: dict[str, Json] = {"$group_type": op.group_type, "$group_key": key}
     if op.properties is not None:
         properties["$group_set"] = op.properties
-    rules = ("CL-M2",) if mobile else (rule,)
+    rules: tuple[RuleId, ...] = ("CL-M2",) if mobile else (rule,)
     return _Decision(
         device=device,
         step=Step(status=Status.APPLIED, rules=rules),
@@ -495,6 +508,6 @@ def _capture(device: Device, op: Capture) -> _Decision:
                 referrer=referrer if isinstance(referrer, str) and referrer else "$direct",
                 url=url if isinstance(url, str) else None,
             )
-            device = device.with_changes(initial_person_info=info)
+            device = replace(device, initial_person_info=info)
     send = _Send(event=op.event, properties=op.properties)
     return _Decision(device=device, step=Step(status=Status.APPLIED, rules=("CL-26",)), send=send)

@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from immutables import Map
 
-from identity_model.properties import EMPTY_PROPERTIES, PersonProperties
+from identity_model.vendors.posthog.properties import EMPTY_PROPERTIES, PersonProperties
 
 PersonKey = int
 _K_contra = TypeVar("_K_contra", contravariant=True)
@@ -51,6 +51,17 @@ def find(
     return key
 
 
+class GraphView(Protocol):
+    """What the ingestion rules read: a ``PersonGraph`` or a ``GraphBuilder``."""
+
+    @property
+    def next_key(self) -> PersonKey: ...
+
+    def key_of(self, distinct_id: str) -> PersonKey | None: ...
+
+    def person(self, key: PersonKey) -> Person: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonGraph:
     """Who each distinct id belongs to. Immutable; changed through ``GraphBuilder``."""
@@ -62,6 +73,9 @@ class PersonGraph:
 
     def key_of(self, distinct_id: str) -> PersonKey | None:
         return find(self.owner, self.merged_into, distinct_id)
+
+    def person(self, key: PersonKey) -> Person:
+        return self.persons[key]
 
     def person_of(self, distinct_id: str) -> Person | None:
         key = self.key_of(distinct_id)
@@ -82,11 +96,23 @@ class PersonGraph:
             groups.setdefault(root, []).append(distinct_id)
         return groups
 
+    def merged_keys(self) -> dict[PersonKey, list[PersonKey]]:
+        """Every live person's earlier keys (merged into it), sorted."""
+        earlier: dict[PersonKey, list[PersonKey]] = {}
+        for key in sorted(self.merged_into):
+            root = key
+            while root in self.merged_into:
+                root = self.merged_into[root]
+            earlier.setdefault(root, []).append(key)
+        return earlier
+
 
 class GraphBuilder:
-    """A mutable builder over a ``PersonGraph``: batch changes without copying, then ``finish``."""
+    """A mutable builder over a ``PersonGraph``: batch changes without copying, then ``finish``.
 
-    __slots__ = ("_merged_into", "_next_key", "_owner", "_persons")
+    It only writes what the ingestion rules decided (``assign``, ``redirect``, ``put``)."""
+
+    __slots__ = ("_merged_into", "_owner", "_persons", "next_key")
 
     def __init__(self, graph: PersonGraph) -> None:
         self._load(graph)
@@ -95,14 +121,14 @@ class GraphBuilder:
         self._owner = graph.owner.mutate()
         self._merged_into = graph.merged_into.mutate()
         self._persons = graph.persons.mutate()
-        self._next_key = graph.next_key
+        self.next_key = graph.next_key
 
     def finish(self) -> PersonGraph:
         graph = PersonGraph(
             owner=self._owner.finish(),
             merged_into=self._merged_into.finish(),
             persons=self._persons.finish(),
-            next_key=self._next_key,
+            next_key=self.next_key,
         )
         self._load(graph)  # keep building on from the snapshot
         return graph
@@ -113,52 +139,17 @@ class GraphBuilder:
     def person(self, key: PersonKey) -> Person:
         return self._persons[key]
 
-    def create(self, distinct_ids: tuple[str, ...], person: Person) -> PersonKey:
-        """A new person owning ``distinct_ids`` (none of which may have a person yet)."""
-        key = self._next_key
-        self._next_key += 1
-        for distinct_id in distinct_ids:
-            self._owner[distinct_id] = key
-        self._persons[key] = Person(
-            properties=person.properties,
-            is_identified=person.is_identified,
-            created_at=person.created_at,
-            size=len(distinct_ids),
-        )
-        return key
+    def assign(self, distinct_id: str, key: PersonKey) -> None:
+        """Give a distinct id that has no person to the person ``key`` (a new key: the next)."""
+        self._owner[distinct_id] = key
+        if key >= self.next_key:
+            self.next_key = key + 1
+
+    def redirect(self, merged: PersonKey, kept: PersonKey) -> None:
+        """The person ``merged`` now lives on as ``kept``."""
+        # SV-33: no move limit: a merge always completes, however many ids it moves.
+        self._merged_into[merged] = kept
+        del self._persons[merged]
 
     def put(self, key: PersonKey, person: Person) -> None:
         self._persons[key] = person
-
-    def attach(self, distinct_id: str, key: PersonKey) -> None:
-        """Give a distinct id that has no person to the person ``key``."""
-        self._owner[distinct_id] = key
-        person = self._persons[key]
-        self._persons[key] = Person(
-            properties=person.properties,
-            is_identified=person.is_identified,
-            created_at=person.created_at,
-            size=person.size + 1,
-        )
-
-    def merge(self, source: PersonKey, target: PersonKey, merged: Person) -> PersonKey:
-        """Move every distinct id of ``source`` to ``target``; the result is ``merged``.
-
-        Returns the key under which the merged person now lives (the larger side's key).
-        """
-        # SV-33: no move limit: a merge always completes, however many ids it moves.
-        size = self._persons[source].size + self._persons[target].size
-        kept, redirected = (
-            (target, source)
-            if self._persons[target].size >= self._persons[source].size
-            else (source, target)
-        )
-        self._merged_into[redirected] = kept
-        del self._persons[redirected]
-        self._persons[kept] = Person(
-            properties=merged.properties,
-            is_identified=merged.is_identified,
-            created_at=merged.created_at,
-            size=size,
-        )
-        return kept

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
+from identity_model.rules import RuleId
 
 MAX_DISTINCT_ID_LENGTH = 200
 
@@ -67,10 +68,10 @@ class CapturedId:
 
     distinct_id: str | None
     codes: tuple[Code, ...]
-    rules: tuple[str, ...]
+    rules: tuple[RuleId, ...]
 
 
-_PLAIN_ID_RULES = ("SV-01",)
+_PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
 
 
 def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
@@ -82,7 +83,7 @@ def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
         and "\x00" not in raw
     ):
         return CapturedId(distinct_id=raw, codes=(), rules=_PLAIN_ID_RULES)
-    rules = [_PLAIN_ID_RULES[0]]
+    rules: list[RuleId] = [*_PLAIN_ID_RULES]
     value: object = raw
     if value is None:
         value = properties.get("distinct_id")

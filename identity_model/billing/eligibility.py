@@ -1,20 +1,22 @@
 """Which insights each event (or person) can feed, with reasons (EL rules).
 
-Pure functions over a world. An event's eligibility follows the kind it was processed as:
-anonymous (personless) events feed event-level insights only; person-level features need an
+Pure functions over a PostHog world and its events (a world that keeps them, or the events
+the steps sent). An event's eligibility follows the kind it was processed as: anonymous
+(personless) events feed event-level insights only; person-level features need an
 identified (person-processed) event or a person profile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import assert_never
+from typing import Any, Final, assert_never
 
-from identity_model.events import BillingKind, PersonMode, ProcessedEvent
-from identity_model.ingestion import DROP_RULE
-from identity_model.persons import PersonKey
+from identity_model.events import BillingKind, Event
+from identity_model.rules import EligibilityRule, RuleId
+from identity_model.vendors.posthog.events import PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.ingestion import DROP_RULE
 from identity_model.world import World
 
 
@@ -54,7 +56,7 @@ class ReasonCode(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reason:
-    rule: str
+    rule: RuleId
     code: ReasonCode
     sentence: str
 
@@ -84,7 +86,7 @@ def _identified_only(
 
 
 # EL-01: one row per capability: whether anonymous events may feed it, and why not.
-TABLE_RULE = "EL-01"
+TABLE_RULE: Final = "EL-01"
 CAPABILITIES: dict[Feature, _Capability] = {
     Feature.EVENT_PROPERTIES: _anonymous_ok("event properties and filters on them"),
     Feature.TRENDS: _anonymous_ok("trends"),
@@ -156,13 +158,16 @@ def event_eligibility(event: ProcessedEvent, feature: Feature) -> Eligibility:
     return Eligibility(allowed=allowed, reasons=tuple(reasons))
 
 
-def _answer(allowed: bool, rule: str, code: ReasonCode, sentence: str) -> Eligibility:
+def _answer(allowed: bool, rule: EligibilityRule, code: ReasonCode, sentence: str) -> Eligibility:
     return Eligibility(allowed=allowed, reasons=(Reason(rule=rule, code=code, sentence=sentence),))
 
 
-def person_eligibility(world: World, distinct_id: str, feature: Feature) -> Eligibility:
+def person_eligibility(
+    world: World[Any], distinct_id: str, feature: Feature, events: Iterable[Event] | None = None
+) -> Eligibility:
     """Whether the person behind ``distinct_id`` can be used by ``feature``: person-level
-    features need a person profile; event-level ones do not."""
+    features need a person profile; event-level ones do not. Lifecycle also needs the
+    person's identified events: ``events``, or the world's (a world that keeps them)."""
     capability = CAPABILITIES[feature]
     key = world.person_key_of(distinct_id)
     if capability.anonymous:
@@ -171,40 +176,49 @@ def person_eligibility(world: World, distinct_id: str, feature: Feature) -> Elig
     if key is None:
         sentence = f"{distinct_id!r} has no person profile"
         return _answer(False, TABLE_RULE, capability.denied, sentence)
-    if feature is Feature.LIFECYCLE and not any(True for _ in _lifecycle_of(world, key)):
+    if feature is Feature.LIFECYCLE and not any(
+        world.person_key_of(event.distinct_id) == key for event in lifecycle_events(world, events)
+    ):
         sentence = "the person has no identified event yet"
         return _answer(False, LIFECYCLE_RULE, ReasonCode.LIFECYCLE_EXCLUDES_ANONYMOUS, sentence)
     return _answer(True, TABLE_RULE, ReasonCode.ALLOWED, f"{distinct_id!r} has a person profile")
 
 
-def eligibility(world: World, subject: ProcessedEvent | str, feature: Feature) -> Eligibility:
+def eligibility(
+    world: World[Any],
+    subject: ProcessedEvent | str,
+    feature: Feature,
+    events: Iterable[Event] | None = None,
+) -> Eligibility:
     """An event (by value) or a person (by one of its distinct ids) for ``feature``."""
     if isinstance(subject, ProcessedEvent):
         return event_eligibility(subject, feature)
-    return person_eligibility(world, subject, feature)
+    return person_eligibility(world, subject, feature, events)
 
 
 # EL-02: identified (person-processed) events with a person; under never: none.
-LIFECYCLE_RULE = "EL-02"
+LIFECYCLE_RULE: Final = "EL-02"
 
 
-def lifecycle_events(world: World) -> list[ProcessedEvent]:
+def _stored(world: World[Any], events: Iterable[Event] | None) -> list[ProcessedEvent]:
+    """PostHog's stored events: ``events`` or the world's own log."""
+    given = world.event_log() if events is None else events
+    return [event for event in given if isinstance(event, ProcessedEvent) and event.stored]
+
+
+def lifecycle_events(
+    world: World[Any], events: Iterable[Event] | None = None
+) -> list[ProcessedEvent]:
     """EL-02: the events lifecycle counts: a person's identified events only, in processing order.
 
     Anonymous events stay out even when a later merge attributes them to the person, so a
     person's lifecycle starts at their first identified event (``new`` then)."""
     return [
         event
-        for event in world.event_log()
+        for event in _stored(world, events)
         if event.processed_as is BillingKind.IDENTIFIED
         and world.person_key_of(event.distinct_id) is not None
     ]
-
-
-def _lifecycle_of(world: World, key: PersonKey) -> Iterable[ProcessedEvent]:
-    return (
-        event for event in lifecycle_events(world) if world.person_key_of(event.distinct_id) == key
-    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,20 +229,50 @@ class FeatureUse:
     verified: bool
 
 
-def feature_matrix(world: World) -> list[FeatureUse]:
-    """For each feature, how many of the world's events and persons it can use."""
-    log = world.event_log()
-    people = {event.seq: world.person_key_of(event.distinct_id) for event in log}
-    rows = []
-    for feature, capability in CAPABILITIES.items():
-        usable = [event for event in log if event_eligibility(event, feature).allowed]
-        persons = {people[event.seq] for event in usable} - {None}
-        rows.append(
-            FeatureUse(
-                feature=feature,
-                events=len(usable),
-                persons=len(persons),
-                verified=capability.verified,
+@dataclass(slots=True)
+class FeatureTally:
+    """``feature_matrix`` as the events flow by: counts per feature, and the distinct ids to
+    resolve to their final persons at the end (memory grows with ids, not events)."""
+
+    events: dict[Feature, int] = field(default_factory=lambda: dict.fromkeys(CAPABILITIES, 0))
+    ids: dict[Feature, set[str]] = field(default_factory=lambda: {f: set() for f in CAPABILITIES})
+
+    usable: dict[tuple[BillingKind | None, PersonMode], tuple[Feature, ...]] = field(
+        default_factory=dict
+    )  # what an event can feed depends on how it was processed only: decided once per kind
+
+    def add(self, event: Event) -> None:
+        if not isinstance(event, ProcessedEvent) or not event.stored:
+            return
+        how = (event.processed_as, event.person_mode)
+        features = self.usable.get(how)
+        if features is None:
+            features = tuple(f for f in CAPABILITIES if event_eligibility(event, f).allowed)
+            self.usable[how] = features
+        for feature in features:
+            self.events[feature] += 1
+            self.ids[feature].add(event.distinct_id)
+
+    def rows(self, world: World[Any]) -> list[FeatureUse]:
+        """The matrix, with each event attributed to the final person of its distinct id."""
+        rows = []
+        for feature, capability in CAPABILITIES.items():
+            persons: set[Hashable] = {world.person_key_of(i) for i in self.ids[feature]}
+            rows.append(
+                FeatureUse(
+                    feature=feature,
+                    events=self.events[feature],
+                    persons=len(persons - {None}),
+                    verified=capability.verified,
+                )
             )
-        )
-    return rows
+        return rows
+
+
+def feature_matrix(world: World[Any], events: Iterable[Event] | None = None) -> list[FeatureUse]:
+    """For each feature, how many of the events (``events`` or the world's own) and of the
+    world's persons it can use."""
+    tally = FeatureTally()
+    for event in _stored(world, events):
+        tally.add(event)
+    return tally.rows(world)

@@ -6,7 +6,7 @@ Field names follow posthog-js persistence where one exists (``$user_state``, ``$
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from immutables import Map
@@ -49,9 +49,6 @@ class Device:
     @property
     def is_identified(self) -> bool:
         return self.user_state is UserState.IDENTIFIED
-
-    def with_changes(self, **changes: object) -> Device:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 def new_device(name: str, anonymous_id: str | None) -> Device:

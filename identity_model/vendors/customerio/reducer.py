@@ -1,84 +1,41 @@
-"""The Customer.io profile: anonymous events, identify with an anonymous id, merge windows,
-retention and campaign triggers (the CIO rules), as an immutable state beside PostHog's.
+"""Customer.io's rules: anonymous events, identify with an anonymous id, merge windows and
+retention (the CIO rules), as a pure function ``(state, op) -> (state, step)``.
 
-All judgements that depend on "now" (retained, can trigger) are made at the end of a script:
-the latest timestamp of any operation, never a clock.
+All judgements that depend on "now" (retained, can trigger) are made at the end of a script
+(``report.py``): the latest timestamp of any operation, never a clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, assert_never
+from typing import Any, Final, assert_never
 
 from immutables import Map
 
 from identity_model.errors import Code
-from identity_model.jsontypes import Json, thaw
-from identity_model.operations import Advance, CioIdentify, CustomerioOperation, Track
 from identity_model.outcome import Status, Step, ignored
+from identity_model.rules import RuleId
+from identity_model.vendors.customerio.operations import (
+    Advance,
+    CioIdentify,
+    CustomerioOperation,
+    Track,
+)
+from identity_model.vendors.customerio.state import (
+    Activity,
+    Assignment,
+    CioEvent,
+    CioPerson,
+    CioState,
+)
 
 # CIO-11: the JS snippet and mobile SDKs set anonymous ids themselves: not v1 operations.
 # CIO-12: merging is a workspace setting, on by default since July 2021: always on here.
-MERGED_RULE = "CIO-10"  # merged events become identified: attributed to the person
-UPSERT_RULE = "CIO-14"  # identify (and a track with user_id) adds the person or updates them
+MERGED_RULE: Final = "CIO-10"  # merged events become identified: attributed to the person
+UPSERT_RULE: Final = "CIO-14"  # identify (and a track with user_id) adds the person or updates them
 MERGE_WINDOW = timedelta(seconds=300)  # CIO-04, inclusive
 RETENTION = timedelta(days=30)  # CIO-07, inclusive
-TRIGGER_WINDOW = timedelta(hours=72)  # CIO-08, inclusive
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CioEvent:
-    seq: int
-    event: str
-    anonymous_id: str | None
-    user_id: str | None
-    timestamp: datetime
-    attached_when_processed: bool  # billed identified (attached to a person when processed)
-    merged_into: str | None = None  # the person an anonymous event was merged into
-    merged_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CioPerson:
-    user_id: str
-    attributes: Map[str, Json] = field(default_factory=Map)
-    anonymous_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Assignment:
-    """An anonymous id given to a person by an identify; ``activity`` is its merge entry."""
-
-    user_id: str
-    assigned_at: datetime
-    activity: int | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Activity:
-    """CIO-09: one "Anonymous Data Merged" entry."""
-
-    person: str
-    anonymous_id: str
-    count: int
-    oldest: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CioState:
-    people: Map[str, CioPerson] = field(default_factory=Map)
-    assignments: Map[str, Assignment] = field(default_factory=Map)
-    events: Map[int, CioEvent] = field(default_factory=Map)
-    waiting: Map[str, tuple[int, ...]] = field(default_factory=Map)  # unmerged anonymous events
-    activity: Map[int, Activity] = field(default_factory=Map)
-    clock: datetime | None = None  # the latest timestamp of any operation so far
-
-    def event_log(self) -> list[CioEvent]:
-        return [self.events[seq] for seq in range(len(self.events))]
-
-
-EMPTY_CIO = CioState()
 
 
 def apply_customerio(state: CioState, op: CustomerioOperation) -> tuple[CioState, Step]:
@@ -178,7 +135,7 @@ def _store(state: CioState, event: CioEvent) -> CioState:
 def _identify(state: CioState, op: CioIdentify) -> tuple[CioState, Step]:
     clock = _later(state.clock, op.timestamp)
     state = replace(state, people=_upsert(state, op.user_id, op.attributes), clock=clock)
-    rules = [UPSERT_RULE]
+    rules: list[RuleId] = [UPSERT_RULE]
     anonymous_id = op.anonymous_id
     if anonymous_id is None:
         return state, Step(status=Status.APPLIED, rules=tuple(rules))
@@ -220,90 +177,3 @@ def _identify(state: CioState, op: CioIdentify) -> tuple[CioState, Step]:
     return _join_activity(state, anonymous_id, op.user_id, merged), Step(
         status=Status.APPLIED, rules=tuple(rules)
     )
-
-
-# --- end-of-script judgements and the report ---------------------------------------------------
-
-
-def is_retained(event: CioEvent, end: datetime) -> bool:
-    """Whether the event is still stored at the end of the script."""
-    # CIO-07: unmerged anonymous events older than 30 days at the end are deleted.
-    return (
-        event.user_id is not None
-        or event.merged_into is not None
-        or end - event.timestamp <= RETENTION
-    )
-
-
-def can_trigger_campaign(event: CioEvent) -> bool:
-    """Whether the event can trigger a campaign."""
-    # CIO-08: merged events trigger only if merged within 72 hours of their own timestamp.
-    if event.user_id is not None:
-        return True
-    if event.merged_at is None:
-        return False
-    return event.merged_at - event.timestamp <= TRIGGER_WINDOW
-
-
-def report_parts(state: CioState, steps: list[int]) -> dict[str, Any]:
-    """The Customer.io ``events``, ``persons``, ``usage`` and ``activity`` of a report.
-
-    ``steps[i]`` is the step index of the i-th track (one event per accepted track)."""
-    people = sorted(
-        state.people.values(), key=lambda person: min((person.user_id, *person.anonymous_ids))
-    )
-    index = {person.user_id: n for n, person in enumerate(people)}
-    end = state.clock
-    events = []
-    anonymous = identified = 0
-    for event, step in zip(state.event_log(), steps, strict=True):
-        owner = event.user_id or event.merged_into
-        billed = "identified" if event.attached_when_processed else "anonymous"
-        if event.attached_when_processed:
-            identified += 1
-        else:
-            anonymous += 1
-        events.append(
-            {
-                "step": step,
-                "event": event.event,
-                "distinct_id": event.user_id or event.anonymous_id,
-                "billed_as": billed,
-                "person": None if owner is None else index[owner],
-                "anonymous_id": event.anonymous_id,
-                "user_id": event.user_id,
-                "merged": event.merged_into is not None,
-                "retained": end is not None and is_retained(event, end),
-                "can_trigger_campaign": can_trigger_campaign(event),
-            }
-        )
-    return {
-        "events": events,
-        "persons": [
-            {
-                "distinct_ids": [person.user_id, *person.anonymous_ids],
-                "is_identified": True,
-                "properties": {
-                    key: thaw(value) for key, value in sorted(person.attributes.items())
-                },
-            }
-            for person in people
-        ],
-        "usage": {"anonymous_events": anonymous, "identified_events": identified},
-        "activity": [
-            {
-                "person": entry.person,
-                "type": "anonymous_data_merged",
-                "anonymous_id": entry.anonymous_id,
-                "count": entry.count,
-                "oldest_timestamp": int(entry.oldest.timestamp()),
-            }
-            for entry in (state.activity[n] for n in range(len(state.activity)))
-        ],
-    }
-
-
-def usage_counts(state: CioState) -> tuple[int, int]:
-    """(anonymous, identified) tracks, by whether they were attached to a person when processed."""
-    identified = sum(1 for event in state.events.values() if event.attached_when_processed)
-    return len(state.events) - identified, identified

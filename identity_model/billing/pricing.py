@@ -1,24 +1,23 @@
 """What traffic costs: price books as dated data, two invoice readings, Decimal money (PR rules).
 
-Pure functions over usage; nothing here reads the clock. A ``PriceBook`` is loaded from JSON
-(the shipped ones live in ``identity_model/price_books``); ``price(usage, book, model)`` walks
-the graduated tiers and returns an ``Invoice``.
+Pure functions over usage; nothing here reads the clock or a file. A ``PriceBook`` is parsed
+from JSON (``identity_model.io.books`` loads the shipped ones, ``billing/price_books``, and
+users' files); ``price(usage, book, model)`` walks the graduated tiers and returns an
+``Invoice``. Which events are billed is not the book's to say: it is the vendor's rule
+(PostHog: SV-30), applied once when replay counts usage per month; pricing prices that usage.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from importlib import resources
-from pathlib import Path
 from typing import Any, assert_never
 
 from identity_model.errors import Code, IdentityError
-from identity_model.events import BillingKind, Usage, month_of
+from identity_model.events import Usage
 from identity_model.world import World
 
 CENT = Decimal("0.01")
@@ -48,7 +47,6 @@ class PriceBook:
     currency: str
     base: tuple[Tier, ...]
     addon: tuple[Tier, ...]
-    non_billable_events: frozenset[str]
     description: str = ""
     sources: tuple[str, ...] = ()
 
@@ -202,21 +200,12 @@ def price(
     return Invoice(book=book.name, model=model, currency=book.currency, lines=lines)
 
 
-def monthly_usage(world: World, book: PriceBook) -> dict[str, Usage]:
-    """PR-06: billed events per calendar month (UTC) of their timestamps, excluding the book's
-    non-billable events; months in order."""
+def monthly_usage(world: World[Any]) -> dict[str, Usage]:
+    """PR-06: billed events per calendar month (UTC) of their timestamps; months in order.
+
+    The world counted them as they were processed, with the vendor's one billable rule."""
     # PR-06: calendar months (UTC) of the events' own timestamps.
-    counts: dict[str, list[int]] = {}
-    for event in world.events.values():
-        kind = event.processed_as
-        if kind is None or event.event in book.non_billable_events:
-            continue
-        month = counts.setdefault(month_of(event.timestamp), [0, 0])
-        month[kind is BillingKind.IDENTIFIED] += 1
-    return {
-        month: Usage(anonymous_events=anonymous, identified_events=identified)
-        for month, (anonymous, identified) in sorted(counts.items())
-    }
+    return {month: Usage.of(meters) for month, meters in world.usage_by_month().items()}
 
 
 def price_months(
@@ -282,7 +271,6 @@ _BOOK_KEYS = {
     "currency",
     "base",
     "addon",
-    "non_billable_events",
 }
 
 
@@ -290,6 +278,12 @@ def parse_price_book(data: Any, origin: str) -> PriceBook:
     """A price book from its JSON object; an ``invalid_price_book`` error says what is wrong."""
     if not isinstance(data, dict):
         raise _fail(origin, "a price book is a JSON object")
+    if "non_billable_events" in data:
+        raise _fail(
+            origin,
+            "non_billable_events is not a book's to say: which events are billed is the "
+            "vendor's rule (SV-30), counted once by replay",
+        )
     unknown = sorted(set(data) - _BOOK_KEYS)
     if unknown:
         raise _fail(origin, f"unknown key(s) {', '.join(unknown)}")
@@ -304,58 +298,15 @@ def parse_price_book(data: Any, origin: str) -> PriceBook:
     addon = _tiers(data["addon"], f"{origin}: addon")
     if [tier.up_to for tier in base] != [tier.up_to for tier in addon]:
         raise _fail(origin, "base and addon tiers must share their boundaries")
-    non_billable = data.get("non_billable_events", [])
-    if not isinstance(non_billable, list) or not all(
-        isinstance(name, str) for name in non_billable
-    ):
-        raise _fail(origin, "non_billable_events is a list of event names")
     return PriceBook(
         name=str(data["name"]),
         effective_from=effective,
         currency=str(data["currency"]),
         base=base,
         addon=addon,
-        non_billable_events=frozenset(non_billable),
         description=str(data.get("description", "")),
         sources=tuple(str(source) for source in data.get("sources", [])),
     )
-
-
-def shipped_books() -> tuple[str, ...]:
-    """The names of the price books shipped with the package."""
-    folder = resources.files("identity_model") / "price_books"
-    return tuple(
-        sorted(
-            entry.name.removesuffix(".json")
-            for entry in folder.iterdir()
-            if entry.name.endswith(".json")
-        )
-    )
-
-
-def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
-    """A shipped book by name, or a user's book from a JSON file path."""
-    if name_or_path in shipped_books():
-        entry = resources.files("identity_model") / "price_books" / f"{name_or_path}.json"
-        text, origin = entry.read_text(encoding="utf-8"), name_or_path
-    else:
-        path = Path(name_or_path)
-        if not path.is_file():
-            raise IdentityError(
-                Code.INVALID_PRICE_BOOK,
-                f"no price book {name_or_path!r}: neither a shipped book "
-                f"({', '.join(shipped_books())}) nor a file",
-            )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise _fail(str(path), str(error)) from None
-        origin = str(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _fail(origin, f"not JSON: {error.msg} (line {error.lineno})") from None
-    return parse_price_book(data, origin)
 
 
 def usage_of(anonymous: int, identified: int) -> Usage:

@@ -1,0 +1,208 @@
+"""The ``identity-model`` command line: replay, example, explain, compare, check, price.
+
+One module per command (``cli/<command>.py``, each a ``run(args, out, err) -> int``) over one
+runner (``cli/runner.py``). The only modules besides ``identity_model.io`` that read or write
+files. Every error is one line on stderr with a code; exit codes: 0 ok, 1 some lines rejected
+or checks failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
+from identity_model.cli import check, compare, example, explain, price, replay
+from identity_model.cli.runner import EXIT_OK, EXIT_USAGE, UsageError
+from identity_model.errors import IdentityError
+from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+
+
+def _person_profiles() -> list[str]:
+    """The default vendor's ``person_profiles`` modes (what ``--person-profiles`` overrides)."""
+    current = getattr(vendor_named(DEFAULT_VENDOR).parse_config({}), "person_profiles", None)
+    return [] if current is None else [str(mode) for mode in type(current)]
+
+
+EPILOG = """\
+examples:
+  identity-model replay                      replay the built-in example, explained step by step
+  identity-model example > my.jsonl          copy the built-in example to edit
+  identity-model replay my.jsonl --explain   every rule that fired, with its MUST sentence
+  identity-model replay big.jsonl --format summary
+  cat my.jsonl | identity-model replay - --format json
+  identity-model compare my.jsonl            the same traffic under identified_only, always, never
+  identity-model check spec_tests/cases      run conformance cases
+  identity-model price --anonymous-events 5000000 --identified-events 5000000
+
+exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
+missing or unreadable file). A rejected line is reported as FILE:LINE: code: message on stderr.
+"""
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("counts are >= 0")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="identity-model",
+        description=(
+            "Who each analytics event belongs to, whether it is billed anonymous or identified, "
+            "what it costs, and which rule decided it (PostHog's identity rules, as code)."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, epilog: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    replay_cmd = add(
+        "replay",
+        "replay a script (JSON Lines, one operation a line) and show what happened",
+        "examples:\n  identity-model replay                       the built-in example\n"
+        "  identity-model replay my.jsonl --explain\n"
+        "  identity-model replay my.jsonl --person-profiles always --format json\n"
+        "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
+        'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
+        "'identity-model example' and docs/conformance-format.md.\n\n"
+        "text and summary stream the file (memory holds the model's state, not the lines);\n"
+        "json keeps one small record per line to print the whole report at the end.",
+    )
+    replay_cmd.add_argument(
+        "file", nargs="?", help="the script, - for standard input; none: the built-in example"
+    )
+    replay_cmd.add_argument(
+        "--format",
+        choices=("text", "json", "summary"),
+        default="text",
+        help="text: a table per step (default); json: the conformance report; summary: counts only",
+    )
+    replay_cmd.add_argument(
+        "--explain",
+        action="store_true",
+        help="(text) every rule that fired, with its MUST sentence",
+    )
+    replay_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="override the config line",
+    )
+    replay_cmd.add_argument("--vendor", choices=vendor_names(), help="override the config line")
+    replay_cmd.add_argument(
+        "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
+    )
+    replay_cmd.set_defaults(handler=replay.run)
+
+    example_cmd = add(
+        "example",
+        "print the built-in example script (copy it to start your own)",
+        "example:\n  identity-model example > my.jsonl && identity-model replay my.jsonl",
+    )
+    example_cmd.set_defaults(handler=example.run)
+
+    explain_cmd = add(
+        "explain",
+        "print rules by id: title, MUST sentence and source",
+        "examples:\n  identity-model explain SV-14 CL-13\n  identity-model explain      every rule",
+    )
+    explain_cmd.add_argument("rules", nargs="*", metavar="RULE", help="rule ids such as SV-14")
+    explain_cmd.set_defaults(handler=explain.run)
+
+    compare_cmd = add(
+        "compare",
+        "replay the same traffic under identified_only, always and never, side by side",
+        "example:\n  identity-model compare my.jsonl --format json\n\n"
+        "Client calls follow each mode; server 'ingest' lines are the same in all three.",
+    )
+    compare_cmd.add_argument(
+        "file", help="the script, or - for standard input (read once, all modes at a time)"
+    )
+    compare_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    compare_cmd.add_argument(
+        "--model",
+        choices=[m.value for m in InvoiceModel],
+        default=InvoiceModel.BASE_PLUS_ADDON.value,
+    )
+    compare_cmd.add_argument("--book", default=DEFAULT_BOOK, help="price book name or JSON file")
+    compare_cmd.set_defaults(handler=compare.run)
+
+    check_cmd = add(
+        "check",
+        "run conformance cases (format §4) and print pass/fail per case",
+        "examples:\n  identity-model check spec_tests/cases\n  identity-model check my-case.json "
+        "--impl my_package.adapter:run",
+    )
+    check_cmd.add_argument(
+        "cases",
+        nargs="+",
+        metavar="CASES",
+        help="case files (*.json), rule pages (*.md) or folders",
+    )
+    check_cmd.add_argument(
+        "--impl",
+        default="identity_model.conformance:run",
+        help="the adapter under test, module:function",
+    )
+    check_cmd.set_defaults(handler=check.run)
+
+    price_cmd = add(
+        "price",
+        "price a month of anonymous and identified events",
+        "examples:\n  identity-model price --anonymous-events 10000000\n"
+        "  identity-model price --anonymous-events 5_000_000 --identified-events 5_000_000 \\\n"
+        "      --model docs_split --format json"
+        "\n\nCounts accept 5_000_000 or 5,000,000.",
+    )
+    price_cmd.add_argument("--anonymous-events", type=_count, default=0, metavar="N")
+    price_cmd.add_argument("--identified-events", type=_count, default=0, metavar="M")
+    price_cmd.add_argument(
+        "--model",
+        choices=[m.value for m in InvoiceModel],
+        default=InvoiceModel.BASE_PLUS_ADDON.value,
+        help="base_plus_addon (PostHog's billing, default) or docs_split (the FAQ's reading)",
+    )
+    price_cmd.add_argument(
+        "--book", default=DEFAULT_BOOK, help="shipped book name or a JSON file of your own"
+    )
+    price_cmd.add_argument(
+        "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
+    )
+    price_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    price_cmd.set_defaults(handler=price.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    try:
+        code: int = args.handler(args, out, err)
+    except UsageError as error:
+        err.write(f"identity-model: {error}\n")
+        return EXIT_USAGE
+    except IdentityError as error:
+        err.write(f"identity-model: {error.code.value}: {error.message}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        err.write("identity-model: interrupted\n")
+        return 130
+    return code

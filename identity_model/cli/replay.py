@@ -1,0 +1,176 @@
+"""``identity-model replay``: a script step by step (text), as the conformance report (json)
+or as counts (summary)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any, TextIO
+
+from identity_model.billing.pricing import monthly_usage, price_months
+from identity_model.cli.runner import (
+    EXIT_FAILED,
+    EXIT_OK,
+    Runner,
+    book,
+    dump,
+    free_events,
+    money,
+)
+from identity_model.io.report import build_report
+from identity_model.io.rules import rules
+from identity_model.outcome import Status, StepRecord
+from identity_model.reducers import Session
+from identity_model.world import World, empty_world
+
+
+class TextRenderer:
+    COLUMNS = (
+        "{line:>5}  {op:<14} {outcome:<8} {event:<22} {distinct:<16} {billed:<10} {person:<6} "
+        "{rules}"
+    )
+
+    def __init__(self, out: TextIO, runner: Runner, *, explain: bool) -> None:
+        self.out = out
+        self.runner = runner
+        self.explain = explain
+        self.header_done = False
+        self.pending: list[str] = []  # comments before the first step (the config may follow)
+
+    def _header(self) -> None:
+        if self.header_done:
+            return
+        self.header_done = True
+        config = self.runner.config
+        settings = ", ".join(
+            f"{item.name} {value}"
+            for item in fields(config)
+            if (value := getattr(config, item.name)) is not None
+        )
+        self.out.write(f"identity-model replay {self.runner.label}\n{settings}\n\n")
+        self.out.write(
+            self.COLUMNS.format(
+                line="line",
+                op="op",
+                outcome="outcome",
+                event="event",
+                distinct="distinct id",
+                billed="billed as",
+                person="person",
+                rules="decided by",
+            )
+            + "\n"
+        )
+
+    def comment(self, text: str) -> None:
+        if not self.header_done:
+            self.pending.append(text)
+            return
+        self.out.write(f"{'':>5}  {text}\n")
+
+    def step(self, record: StepRecord, session: Session) -> None:
+        if not self.header_done:
+            self._header()
+            for text in self.pending:
+                self.comment(text)
+        event = record.event
+        profile = session.profile
+        person = "-" if event is None else profile.person_label(session.world.state, event)
+        billed = (
+            "-" if event is None else (event.billed_as.value if event.billed_as else "not billed")
+        )
+        self.out.write(
+            self.COLUMNS.format(
+                line=record.line,
+                op=record.op or "?",
+                outcome=record.status.value,
+                event=event.event if event else "-",
+                distinct=event.distinct_id if event else "-",
+                billed=billed,
+                person=person,
+                rules=profile.decided_by(record),
+            ).rstrip()
+            + "\n"
+        )
+        if record.status is Status.REJECTED:
+            self.out.write(f"{'':>7}{record.message}\n")
+        if self.explain:
+            documented = rules()
+            for rule_id in record.rules:
+                rule = documented.get(rule_id)
+                sentence = rule.must if rule else "(no rule page)"
+                self.out.write(f"{'':>7}{rule_id:<6} {sentence}\n")
+
+    def finish(self, world: World[Any], book_name: str | None) -> None:
+        self._header()
+        profile = world.profile
+        self.out.write("\n" + "\n".join(profile.describe(world.state)) + "\n")
+        if profile.price_book is not None:
+            _write_usage_and_cost(self.out, world, book_name or profile.price_book)
+
+
+def _write_usage_and_cost(out: TextIO, world: World[Any], book_name: str) -> None:
+    usage = world.usage
+    out.write(
+        f"\nusage: {usage.anonymous_events} anonymous + {usage.identified_events} identified "
+        f"= {usage.total_events} billed events\n"
+    )
+    priced = book(book_name, free_events(world.config))
+    invoices = price_months(monthly_usage(world), priced)
+    total = Decimal("0.00")
+    for month, invoice in invoices.items():
+        total += invoice.total
+        lines = ", ".join(
+            f"{line.name} {money(line.amount, invoice.currency)}" for line in invoice.lines
+        )
+        out.write(f"cost {month}: {money(invoice.total, invoice.currency)} ({lines})\n")
+    out.write(
+        f"cost total: {money(total, priced.currency)} (book {priced.name}, model base_plus_addon)\n"
+    )
+
+
+def summary(world: World[Any], runner: Runner) -> dict[str, Any]:
+    return {
+        "format": "identity-model-summary/1",
+        "steps": {status.value: runner.outcomes[status] for status in Status},
+        **world.profile.summary(world.state),
+        "usage": world.usage.as_json(),
+    }
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if getattr(args, "person_profiles", None):
+        found["person_profiles"] = args.person_profiles
+    if getattr(args, "vendor", None):
+        found["vendor"] = args.vendor
+    return found
+
+
+def one_session(config: Any) -> list[Session]:
+    return [Session(empty_world(config))]
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    runner = Runner(args.file, overrides(args))
+    if args.format == "text":
+        renderer = TextRenderer(out, runner, explain=args.explain)
+        (session,) = runner.run(
+            err,
+            one_session,
+            on_records=lambda records, sessions: renderer.step(records[0], sessions[0]),
+            on_comment=renderer.comment,
+        )
+        renderer.finish(session.world, args.book)
+    elif args.format == "json":
+        records: list[StepRecord] = []
+        (session,) = runner.run(
+            err, one_session, on_records=lambda found, _: records.append(found[0])
+        )
+        dump(build_report(records, session.world), out)
+    else:
+        (session,) = runner.run(err, one_session)
+        dump(summary(session.world, runner), out)
+    runner.report_rejected(err)
+    return EXIT_FAILED if runner.rejected else EXIT_OK

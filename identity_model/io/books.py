@@ -1,0 +1,54 @@
+"""Loading price books: the shipped ones (``identity_model/billing/price_books``, one per
+vendor) by name, users' own from a JSON file."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
+from identity_model.errors import Code, IdentityError
+
+
+def _folder() -> Traversable:
+    return resources.files("identity_model.billing") / "price_books"
+
+
+def shipped_books() -> tuple[str, ...]:
+    """The names of the price books shipped with the package."""
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".json")
+            for entry in _folder().iterdir()
+            if entry.name.endswith(".json")
+        )
+    )
+
+
+def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
+    """A shipped book by name, or a user's book from a JSON file path."""
+    if name_or_path in shipped_books():
+        entry = _folder() / f"{name_or_path}.json"
+        text, origin = entry.read_text(encoding="utf-8"), name_or_path
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise IdentityError(
+                Code.INVALID_PRICE_BOOK,
+                f"no price book {name_or_path!r}: neither a shipped book "
+                f"({', '.join(shipped_books())}) nor a file",
+            )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise IdentityError(Code.INVALID_PRICE_BOOK, f"{path}: {error}") from None
+        origin = str(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise IdentityError(
+            Code.INVALID_PRICE_BOOK, f"{origin}: not JSON: {error.msg} (line {error.lineno})"
+        ) from None
+    return parse_price_book(data, origin)

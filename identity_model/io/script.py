@@ -1,0 +1,206 @@
+"""Reading scripts: JSON Lines in the conformance format (§1) into operations, line numbers kept.
+
+Nothing is dropped: every operation line becomes either a ``ScriptOp`` or a ``BadLine`` that
+says why (code ``invalid_operation``) and where. Blank lines, ``//`` comments and the config
+line make no step but count for line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeAlias
+
+from identity_model.errors import Code, IdentityError
+from identity_model.fields import Fields
+from identity_model.operations import Config, Operation, read_neutral
+from identity_model.vendor import DEFAULT_VENDOR, VendorProfile, vendor_named
+
+FIRST_DEFAULT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+DEFAULT_TIME_STEP = timedelta(seconds=1)
+
+_RFC3339 = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScriptOp:
+    line: int
+    op: Operation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BadLine:
+    """A line that makes a rejected step: ``op`` is its op name when it had one."""
+
+    line: int
+    op: str | None
+    code: Code
+    message: str
+
+
+ScriptItem: TypeAlias = ScriptOp | BadLine
+
+
+def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
+    """An RFC 3339 timestamp (with an offset), as an aware UTC datetime."""
+    if not isinstance(value, str):
+        raise IdentityError(
+            Code.INVALID_OPERATION, "timestamp must be an RFC 3339 string", line=line
+        )
+    match = _RFC3339.match(value)
+    if match is None:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"timestamp {value!r} is not RFC 3339 (e.g. 2026-01-01T00:00:00Z)",
+            line=line,
+        )
+    date, time, fraction, offset = match.groups()
+    fraction = (fraction or "")[:7]
+    offset = "+00:00" if offset in ("Z", "z") else offset
+    try:
+        parsed = datetime.fromisoformat(f"{date}T{time}{fraction}{offset}")
+    except ValueError as error:
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"timestamp {value!r}: {error}", line=line
+        ) from None
+    return parsed.astimezone(UTC)
+
+
+def parse_config(raw: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Config:
+    """The config line's object (format §1), read by its vendor's ``parse_config``.
+
+    ``overrides`` (the command line's) win: another ``vendor`` gets its own defaults (the
+    line is still checked under its own vendor); other keys apply where the vendor has them.
+    """
+    if set(raw) != {"config"} or not isinstance(raw["config"], dict):
+        raise IdentityError(Code.INVALID_OPERATION, 'a config line is {"config": {...}}')
+    return configure(raw["config"], overrides or {})
+
+
+def configure(body: Mapping[str, Any], overrides: Mapping[str, Any]) -> Config:
+    """A config from a config line's body and the command line's overrides."""
+    named = body.get("vendor", DEFAULT_VENDOR)
+    if not isinstance(named, str):
+        raise IdentityError(Code.INVALID_OPERATION, "config: 'vendor' must be a string")
+    settings = {key: value for key, value in body.items() if key != "vendor"}
+    vendor = overrides.get("vendor", named)
+    if vendor != named:
+        _profile(named).parse_config(settings)
+        settings = {}
+    profile = _profile(vendor)
+    known = {item.name for item in fields(profile.parse_config({}))}
+    settings.update((key, value) for key, value in overrides.items() if key in known - {"vendor"})
+    return profile.parse_config(settings)
+
+
+def _profile(vendor: str) -> VendorProfile[Any, Any]:
+    try:
+        return vendor_named(vendor)
+    except IdentityError as error:
+        raise IdentityError(error.code, f"config: {error.message}") from None
+
+
+class ScriptReader:
+    """Parses a script line by line. ``config`` is known once the first operation is read.
+
+    Timestamps omitted on a line default to one second after the previous operation line's
+    time (the first to 2026-01-01T00:00:00Z); lines that fail to parse do not move the clock.
+    """
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self._overrides = dict(overrides or {})
+        self._configure(configure({}, self._overrides))
+        self._seen_operation = False
+        self._last_time: datetime | None = None
+
+    def _configure(self, config: Config) -> None:
+        self.config = config
+        self._profile = vendor_named(config.vendor)
+
+    def read(self, lines: Iterable[str]) -> Iterator[ScriptItem]:
+        for number, text in enumerate(lines, start=1):
+            item = self.read_line(number, text)
+            if item is not None:
+                yield item
+
+    def bad_line(self, number: int, message: str) -> BadLine:
+        """A line that cannot be read at all (e.g. not UTF-8): a rejected step, never skipped."""
+        self._seen_operation = True
+        return BadLine(line=number, op=None, code=Code.INVALID_OPERATION, message=message)
+
+    def read_objects(self, objects: Iterable[Any]) -> Iterator[ScriptItem]:
+        """The same for a script given as decoded JSON values (line n is ``objects[n-1]``)."""
+        for number, raw in enumerate(objects, start=1):
+            item = self.read_object(number, raw)
+            if item is not None:
+                yield item
+
+    def read_line(self, number: int, text: str) -> ScriptItem | None:
+        stripped = text.strip()
+        if not stripped or stripped.startswith("//"):
+            return None
+        try:
+            raw = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            self._seen_operation = True
+            return BadLine(
+                line=number, op=None, code=Code.INVALID_OPERATION, message=f"not JSON: {error.msg}"
+            )
+        return self.read_object(number, raw)
+
+    def read_object(self, number: int, raw: Any) -> ScriptItem | None:
+        """One decoded line: an operation, a bad line, or ``None`` for the config line."""
+        if not isinstance(raw, dict):
+            self._seen_operation = True
+            return BadLine(
+                line=number, op=None, code=Code.INVALID_OPERATION, message="not a JSON object"
+            )
+        if "config" in raw and "op" not in raw:
+            return self._config_line(number, raw)
+        self._seen_operation = True
+        name = raw.get("op")
+        op_name = name if isinstance(name, str) else None
+        try:
+            if op_name is None:
+                raise IdentityError(
+                    Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
+                )
+            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp)
+            op: Operation | None = self._profile.parse_operation(op_name, fields)
+            if op is None:
+                op = read_neutral(fields)
+        except IdentityError as error:
+            return BadLine(line=number, op=op_name, code=error.code, message=error.message)
+        self._last_time = op.timestamp
+        return ScriptOp(line=number, op=op)
+
+    def _config_line(self, number: int, raw: Mapping[str, Any]) -> ScriptItem | None:
+        if self._seen_operation:
+            return BadLine(
+                line=number,
+                op=None,
+                code=Code.INVALID_OPERATION,
+                message="a config line must be the first line of the script",
+            )
+        self._seen_operation = True
+        try:
+            config = parse_config(raw, self._overrides)
+        except IdentityError as error:
+            return BadLine(line=number, op=None, code=error.code, message=error.message)
+        self._configure(config)
+        return None
+
+    def _timestamp(self, fields: Fields, missing: str | None) -> datetime:
+        given = fields.raw.get("timestamp")
+        if given is not None:
+            return parse_timestamp(given, line=fields.line)
+        if missing is not None:
+            raise fields.fail(missing)
+        if self._last_time is None:
+            return FIRST_DEFAULT_TIME
+        return self._last_time + DEFAULT_TIME_STEP

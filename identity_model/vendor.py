@@ -1,0 +1,286 @@
+"""The vendor protocol: what a vendor profile is, and the registry that finds one by name.
+
+A vendor is a value. The core (``world``, ``reducers``, ``outcome``, ``operations``, ``io``,
+``cli``) never imports a vendor: it looks the profile up by the config line's ``vendor``
+name and calls it. A profile is pure: ``decide(state, op)`` reads the state and returns a
+``Decision`` (the step, and the facts to apply when the step is applied); ``evolve(state,
+decision)`` applies the facts and returns the next state. ``apply(world, op)`` is ``decide``
+then, only when applied, ``evolve``: a rejected or ignored operation returns the very same
+state object, because nothing else is possible.
+
+Vendors register themselves with ``register_vendor(profile)`` when their module is imported:
+the built-in ones when ``identity_model`` is (its ``__init__`` imports ``identity_model.vendors``);
+others when ``vendor_named`` first meets an unknown name and imports the modules named in the
+environment variable ``IDENTITY_MODEL_VENDORS`` (comma-separated) and the entry points of the
+group ``identity_model.vendors`` (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar
+
+from identity_model.errors import Code, IdentityError
+from identity_model.events import Event
+from identity_model.fields import Fields
+from identity_model.operations import Config, Operation
+from identity_model.outcome import Status, Step, StepRecord
+
+__all__ = [
+    "DEFAULT_VENDOR",
+    "PLUGINS_ENV",
+    "Batch",
+    "Config",
+    "Decision",
+    "Event",
+    "Fields",
+    "FoldBatch",
+    "MonthlyUsage",
+    "Operation",
+    "ProfileBase",
+    "Status",
+    "Step",
+    "StepRecord",
+    "VendorProfile",
+    "register_vendor",
+    "vendor_named",
+    "vendor_names",
+]
+
+S = TypeVar("S")  # the vendor's immutable state (frozen dataclasses, immutables.Map)
+F = TypeVar("F")  # what a decision hands to evolve
+S_co = TypeVar("S_co", covariant=True)
+
+DEFAULT_VENDOR = "posthog"  # a config line without "vendor" (format §1)
+PLUGINS_ENV = "IDENTITY_MODEL_VENDORS"  # modules that register more vendors when imported
+ENTRY_POINT_GROUP = "identity_model.vendors"
+
+# month "YYYY-MM" (UTC) -> meter (e.g. "anonymous_events") -> billed count
+MonthlyUsage: TypeAlias = Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision(Generic[F]):
+    """What ``decide`` found: the step, and the facts ``evolve`` applies.
+
+    ``facts`` is present only when ``step.status`` is applied; a rejected or ignored decision
+    carries nothing to apply.
+    """
+
+    step: Step
+    facts: F | None = None
+
+    def __post_init__(self) -> None:
+        if self.facts is not None and self.step.status is not Status.APPLIED:
+            raise ValueError("only an applied decision carries facts")
+
+    @property
+    def applied(self) -> bool:
+        return self.step.status is Status.APPLIED
+
+
+class Batch(Protocol[S_co]):
+    """Many operations over one state, for ``replay`` (an optimisation, invisible to callers:
+    the states it hands out equal the fold of ``decide``/``evolve``)."""
+
+    def apply(self, op: Operation) -> Step:
+        """Decide ``op`` against the state so far and, when applied, evolve into it."""
+        ...
+
+    def finish(self) -> S_co:
+        """The state so far, as an immutable value; the batch goes on from it."""
+        ...
+
+
+class VendorProfile(Protocol[S, F]):
+    """One vendor's rules. Every method is pure (no I/O, no clock): time comes with the ops."""
+
+    @property
+    def name(self) -> str:
+        """The config line's ``"vendor"`` value."""
+        ...
+
+    @property
+    def price_book(self) -> str | None:
+        """The shipped price book its usage is priced with (``None``: pricing not modelled)."""
+        ...
+
+    def parse_config(self, raw: Mapping[str, Any]) -> Config:
+        """The config line's body (``vendor`` already read); ``IdentityError`` (code
+        ``invalid_operation``) for unknown keys or bad values."""
+        ...
+
+    def parse_operation(self, name: str, fields: Fields) -> Operation | None:
+        """The vendor's own operations (``None``: a vendor-neutral one, read by the core).
+        Raise ``fields.unknown_op(...)`` for names the vendor does not accept at all."""
+        ...
+
+    def empty_state(self, config: Config) -> S:
+        """The state before any operation, under ``config`` (this vendor's config type)."""
+        ...
+
+    def decide(self, state: S, op: Operation) -> Decision[F]:
+        """Pure: reads ``state`` only. Vendor-neutral ops the vendor has no analogue for are
+        ``ignored`` with code ``unsupported_operation``."""
+        ...
+
+    def evolve(self, state: S, decision: Decision[F]) -> S:
+        """Applies an applied decision's facts; never called for rejected or ignored ones."""
+        ...
+
+    def batch(self, state: S) -> Batch[S]:
+        """A batch over ``state`` (``FoldBatch(self, state)`` when there is nothing to gain)."""
+        ...
+
+    def report(self, state: S, records: Sequence[StepRecord]) -> dict[str, Any]:
+        """The report's ``events``, ``persons``, ``usage`` (+ the vendor's extras) for the
+        script whose step records are ``records`` (format §2); the core adds ``format`` and
+        ``steps``. Events come from the records (they flow out of the fold in the steps)."""
+        ...
+
+    def usage(self, state: S) -> MonthlyUsage:
+        """Billed events per month and meter, months in order."""
+        ...
+
+    def summary(self, state: S) -> Mapping[str, int]:
+        """Counts for ``replay --format summary``: ``persons`` and ``identified_persons``."""
+        ...
+
+    def person_label(self, state: S, event: Event) -> str:
+        """Who ``event`` belongs to now, for the replay table ("-": nobody)."""
+        ...
+
+    def decided_by(self, step: Step) -> str:
+        """The replay table's "decided by" column for one step."""
+        ...
+
+    def describe(self, state: S) -> list[str]:
+        """The end of the replay table: the final persons, in lines of text."""
+        ...
+
+
+class FoldBatch(Generic[S, F]):
+    """The plain batch: ``decide`` then ``evolve`` per operation."""
+
+    __slots__ = ("_profile", "_state")
+
+    def __init__(self, profile: VendorProfile[S, F], state: S) -> None:
+        self._profile = profile
+        self._state = state
+
+    def apply(self, op: Operation) -> Step:
+        decision = self._profile.decide(self._state, op)
+        if decision.applied:
+            self._state = self._profile.evolve(self._state, decision)
+        return decision.step
+
+    def finish(self) -> S:
+        return self._state
+
+
+class ProfileBase(ABC, Generic[S, F]):
+    """A profile's defaults; subclass it, set ``name`` and write the abstract methods.
+
+    The defaults: no price book, only vendor-neutral operations, ``FoldBatch``, a summary and
+    a description from the report's ``persons``, no person column, every rule of the step.
+    """
+
+    name: str = ""
+    price_book: str | None = None
+
+    @abstractmethod
+    def parse_config(self, raw: Mapping[str, Any]) -> Config: ...
+
+    @abstractmethod
+    def empty_state(self, config: Config) -> S: ...
+
+    @abstractmethod
+    def decide(self, state: S, op: Operation) -> Decision[F]: ...
+
+    @abstractmethod
+    def evolve(self, state: S, decision: Decision[F]) -> S: ...
+
+    @abstractmethod
+    def report(self, state: S, records: Sequence[StepRecord]) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def usage(self, state: S) -> MonthlyUsage: ...
+
+    def parse_operation(self, name: str, fields: Fields) -> Operation | None:
+        return None
+
+    def batch(self, state: S) -> Batch[S]:
+        return FoldBatch(self, state)
+
+    def summary(self, state: S) -> Mapping[str, int]:
+        persons = self.report(state, [])["persons"]
+        identified = sum(1 for person in persons if person.get("is_identified"))
+        return {"persons": len(persons), "identified_persons": identified}
+
+    def person_label(self, state: S, event: Event) -> str:
+        return "-"
+
+    def decided_by(self, step: Step) -> str:
+        rules = " ".join(step.rules) or "-"
+        return rules + (f" [{', '.join(step.codes)}]" if step.codes else "")
+
+    def describe(self, state: S) -> list[str]:
+        persons = self.report(state, [])["persons"]
+        return [f"persons ({len(persons)})"] + [
+            f"  {', '.join(person['distinct_ids'])}" for person in persons
+        ]
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+_PROFILES: dict[str, VendorProfile[Any, Any]] = {}
+_plugins_loaded = False
+
+
+def register_vendor(profile: VendorProfile[S, F]) -> VendorProfile[S, F]:
+    """Make ``profile`` the vendor named ``profile.name``; registering it again is a no-op."""
+    known = _PROFILES.get(profile.name)
+    if known is not None and known is not profile:
+        raise ValueError(f"vendor {profile.name!r} is already registered")
+    _PROFILES[profile.name] = profile
+    return profile
+
+
+def _load_plugins() -> None:
+    """Import the modules named by ``IDENTITY_MODEL_VENDORS`` and the ``identity_model.vendors``
+    entry points, once; importing a module registers its vendors. (The built-in vendors are
+    registered by ``identity_model/__init__.py``, before any of this runs.)"""
+    global _plugins_loaded  # noqa: PLW0603 (the registry is process-wide by design)
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for module in filter(None, os.environ.get(PLUGINS_ENV, "").split(",")):
+        importlib.import_module(module.strip())
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        entry.load()
+
+
+def vendor_named(name: str) -> VendorProfile[Any, Any]:
+    """The registered vendor called ``name``; ``IdentityError`` (``invalid_operation``) when
+    there is none."""
+    profile = _PROFILES.get(name)
+    if profile is None:
+        _load_plugins()
+        profile = _PROFILES.get(name)
+    if profile is None:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"no vendor {name!r} (known: {', '.join(vendor_names())})",
+        )
+    return profile
+
+
+def vendor_names() -> tuple[str, ...]:
+    """Every registered vendor's name, sorted."""
+    _load_plugins()
+    return tuple(sorted(_PROFILES))

@@ -1,0 +1,62 @@
+"""PostHog's config line: ``person_profiles``, ``free_events_per_month`` and ``client``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from identity_model.errors import Code, IdentityError
+from identity_model.operations import Config
+
+NAME = "posthog"
+
+
+class PersonProfiles(StrEnum):
+    """The SDK's ``person_profiles`` setting."""
+
+    # CL-02: identified_only is the default; the web docs list only it and always.
+
+    IDENTIFIED_ONLY = "identified_only"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class ClientFlavour(StrEnum):
+    """Which PostHog SDK a device behaves like (CL decisions: browser by default)."""
+
+    BROWSER = "browser"
+    MOBILE = "mobile"
+    CORE = "core"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostHogConfig(Config):
+    vendor: str = NAME
+    person_profiles: PersonProfiles = PersonProfiles.IDENTIFIED_ONLY
+    free_events_per_month: int | None = None
+    client: ClientFlavour = ClientFlavour.BROWSER
+
+
+_KEYS = {"person_profiles", "free_events_per_month", "client"}
+
+
+def parse_config(body: Mapping[str, Any]) -> PostHogConfig:
+    """The config line's body (format §1), ``vendor`` left out."""
+    unknown = sorted(set(body) - _KEYS)
+    if unknown:
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"config: unknown key(s) {', '.join(map(repr, unknown))}"
+        )
+    try:
+        profiles = PersonProfiles(body.get("person_profiles", PersonProfiles.IDENTIFIED_ONLY))
+        client = ClientFlavour(body.get("client", ClientFlavour.BROWSER))
+    except ValueError as error:
+        raise IdentityError(Code.INVALID_OPERATION, f"config: {error}") from None
+    free = body.get("free_events_per_month")
+    if free is not None and (not isinstance(free, int) or isinstance(free, bool) or free < 0):
+        raise IdentityError(
+            Code.INVALID_OPERATION, "config: free_events_per_month must be a whole number >= 0"
+        )
+    return PostHogConfig(person_profiles=profiles, free_events_per_month=free, client=client)

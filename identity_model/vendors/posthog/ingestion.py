@@ -1,0 +1,363 @@
+"""The ingestion layer: what PostHog's pipeline does with one raw event (the SV rules).
+
+``decide_ingest(view, op)`` decides, in this order: the distinct id (SV-01..04), whether the
+event is person-processed (SV-22), the personless path (SV-23..26) or the merge decision
+(SV-07..16, ``MERGE_TABLE``) and the property updates (SV-18), and how the event is billed
+(SV-27..30). It reads the state and returns the facts to write; it writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from enum import Enum, auto
+from typing import Final, assert_never
+
+from identity_model.errors import Code
+from identity_model.jsontypes import JsonObject
+from identity_model.operations import Ingest
+from identity_model.outcome import Status, Step
+from identity_model.rules import RuleId, ServerRule
+from identity_model.vendor import Decision
+from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
+from identity_model.vendors.posthog.ids import (
+    capture_distinct_id,
+    is_distinct_id_illegal,
+    js_string,
+    js_truthy,
+)
+from identity_model.vendors.posthog.persons import Person, PersonKey
+from identity_model.vendors.posthog.properties import (
+    EMPTY_PROPERTIES,
+    NO_UPDATES,
+    apply_updates,
+    merge_properties,
+    updates_of,
+)
+from identity_model.vendors.posthog.state import Facts, GroupKey, GroupProperties, View
+
+IDENTIFY = "$identify"
+CREATE_ALIAS = "$create_alias"
+MERGE_DANGEROUSLY = "$merge_dangerously"
+GROUP_IDENTIFY = "$groupidentify"
+PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
+FORCE_UPGRADE_GRACE = timedelta(minutes=1)
+DROP_RULE: Final = "SV-23"  # a personless merge or group event is dropped
+
+_MISSING = object()
+
+
+# --- the merge decision as a table (SV-09..SV-16) ---------------------------------------------
+
+
+class _Known(Enum):
+    """Which of the two ids (the merged-in source, the event's own target) have a person."""
+
+    NEITHER = auto()
+    ONE = auto()
+    SAME_PERSON = auto()
+    TWO_PERSONS_SOURCE_ANONYMOUS = auto()
+    TWO_PERSONS_SOURCE_IDENTIFIED = auto()
+
+
+class _MergeAction(Enum):
+    CREATE = auto()  # one new identified person owning both ids
+    ATTACH = auto()  # the id without a person joins the other's person, now identified
+    IDENTIFY = auto()  # nothing moves; the target's person becomes identified
+    MERGE = auto()  # the two persons become one (union by size)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    action: _MergeAction
+    rule: ServerRule
+    code: Code | None = None
+
+
+_NEITHER, _ONE, _SAME = _Known.NEITHER, _Known.ONE, _Known.SAME_PERSON
+_ANON, _IDENT = _Known.TWO_PERSONS_SOURCE_ANONYMOUS, _Known.TWO_PERSONS_SOURCE_IDENTIFIED
+_CREATE, _ATTACH = _MergeAction.CREATE, _MergeAction.ATTACH
+_IDENTIFY, _MERGE = _MergeAction.IDENTIFY, _MergeAction.MERGE
+# (who has a person, is the event $merge_dangerously) -> what happens, and which rule says so.
+MERGE_TABLE: Mapping[tuple[_Known, bool], _Row] = {
+    (_NEITHER, False): _Row(_CREATE, "SV-11"),
+    (_NEITHER, True): _Row(_CREATE, "SV-11"),
+    (_ONE, False): _Row(_ATTACH, "SV-12"),
+    (_ONE, True): _Row(_ATTACH, "SV-12"),
+    (_SAME, False): _Row(_IDENTIFY, "SV-13"),
+    (_SAME, True): _Row(_IDENTIFY, "SV-13"),
+    (_ANON, False): _Row(_MERGE, "SV-14"),
+    (_IDENT, False): _Row(_IDENTIFY, "SV-15", Code.CANNOT_MERGE_ALREADY_IDENTIFIED),
+    (_ANON, True): _Row(_MERGE, "SV-16"),
+    (_IDENT, True): _Row(_MERGE, "SV-16"),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _PersonChange:
+    """The person an event belongs to after its merge, and what the merge writes."""
+
+    rules: tuple[RuleId, ...] = ()
+    codes: tuple[Code, ...] = ()
+    key: PersonKey | None = None
+    person: Person | None = None  # the person at ``key`` after the merge
+    changed: bool = False  # ``person`` differs from the stored one (or is new)
+    owners: tuple[tuple[str, PersonKey], ...] = ()
+    redirect: tuple[PersonKey, PersonKey] | None = None
+
+
+def _identified(person: Person) -> Person:
+    # SV-17: only merge outcomes call this, and nothing ever sets is_identified back to false.
+    return person if person.is_identified else replace(person, is_identified=True)
+
+
+def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
+    """SV-07, SV-09..SV-16: merge ``source`` into the event's own id ``target``.
+
+    The event's own property updates are applied afterwards, by the caller."""
+    graph = view.graph
+    if is_distinct_id_illegal(target) or is_distinct_id_illegal(source):
+        key = graph.key_of(target)
+        return _PersonChange(
+            rules=("SV-07",),
+            codes=(Code.ILLEGAL_DISTINCT_ID,),
+            key=key,
+            person=None if key is None else graph.person(key),
+        )
+    source_key, target_key = graph.key_of(source), graph.key_of(target)
+    if source_key is None and target_key is None:
+        known = _Known.NEITHER
+    elif source_key is None or target_key is None:
+        known = _Known.ONE
+    elif source_key == target_key:
+        known = _Known.SAME_PERSON
+    elif graph.person(source_key).is_identified:
+        known = _Known.TWO_PERSONS_SOURCE_IDENTIFIED
+    else:
+        known = _Known.TWO_PERSONS_SOURCE_ANONYMOUS
+    row = MERGE_TABLE[(known, op.event == MERGE_DANGEROUSLY)]
+    rules: tuple[RuleId, ...] = ("SV-09", row.rule)
+    codes = () if row.code is None else (row.code,)
+    match row.action:
+        case _MergeAction.CREATE:
+            key = graph.next_key
+            person = Person(is_identified=True, created_at=op.timestamp, size=2)
+            owners = ((target, key), (source, key))
+            return _PersonChange(rules=rules, key=key, person=person, changed=True, owners=owners)
+        case _MergeAction.ATTACH:
+            key = target_key if target_key is not None else source_key
+            assert key is not None
+            before = graph.person(key)
+            person = _identified(replace(before, size=before.size + 1))
+            newcomer = source if source_key is None else target
+            return _PersonChange(
+                rules=rules, key=key, person=person, changed=True, owners=((newcomer, key),)
+            )
+        case _MergeAction.IDENTIFY:
+            assert target_key is not None
+            before = graph.person(target_key)
+            person = _identified(before)
+            return _PersonChange(
+                rules=rules,
+                codes=codes,
+                key=target_key,
+                person=person,
+                changed=person is not before,
+            )
+        case _MergeAction.MERGE:
+            assert source_key is not None and target_key is not None
+            source_person, target_person = graph.person(source_key), graph.person(target_key)
+            kept, merged = (
+                (target_key, source_key)
+                if target_person.size >= source_person.size
+                else (source_key, target_key)
+            )
+            person = Person(
+                properties=merge_properties(source_person.properties, target_person.properties),
+                is_identified=True,
+                created_at=min(source_person.created_at, target_person.created_at),
+                size=source_person.size + target_person.size,
+            )
+            return _PersonChange(
+                rules=rules, key=kept, person=person, changed=True, redirect=(merged, kept)
+            )
+        case _:
+            assert_never(row.action)
+
+
+# --- one raw event -----------------------------------------------------------------------------
+
+
+def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decision[Facts]:
+    """Process one raw event: the step, and what it writes (nothing when rejected/ignored)."""
+    # SV-05: the event's own distinct id is never checked against the illegal list.
+    captured = capture_distinct_id(op.distinct_id, op.properties)
+    distinct_id = captured.distinct_id
+    if distinct_id is None:
+        return Decision(
+            step=Step(
+                status=Status.REJECTED,
+                codes=captured.codes,
+                rules=captured.rules,
+                message="no usable distinct id (root distinct_id, then properties.distinct_id)",
+            )
+        )
+    processing, flag_codes = _processes_person(op.properties)
+    rules: tuple[RuleId, ...] = (*captured.rules, "SV-22")
+    codes = captured.codes + flag_codes
+    if processing:
+        change, group = _person_event(view, op, distinct_id)
+        rules += change.rules
+        codes += change.codes
+        mode = PersonMode.FULL
+    elif op.event in PERSON_ONLY_EVENTS:
+        # A personless merge/group event is dropped: not stored, not billed.
+        rules += (DROP_RULE,)
+        dropped = _event(op, None, distinct_id, PersonMode.DROPPED, rules, device)
+        return Decision(
+            step=Step(
+                status=Status.IGNORED,
+                codes=(*codes, Code.PERSON_PROCESSING_DISABLED),
+                event=dropped,
+                rules=dropped.rules,
+                message=f"{op.event} with $process_person_profile=false is dropped",
+            )
+        )
+    else:
+        mode, personless_rules = _personless_event(view, op, distinct_id)
+        rules += personless_rules
+        change, group = _PersonChange(), None
+    event = _event(op, view.stored_events, distinct_id, mode, rules, device)
+    facts = Facts(
+        group=group,
+        owners=change.owners,
+        redirect=change.redirect,
+        person=(change.key, change.person)
+        if change.changed and change.key is not None and change.person is not None
+        else None,
+        event=event,
+    )
+    step = Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules)
+    return Decision(step=step, facts=facts)
+
+
+def _event(
+    op: Ingest,
+    seq: int | None,
+    distinct_id: str,
+    mode: PersonMode,
+    rules: tuple[RuleId, ...],
+    device: str | None,
+) -> ProcessedEvent:
+    billable = mode is not PersonMode.DROPPED and op.event not in NON_BILLABLE_EVENTS
+    if not billable and mode is not PersonMode.DROPPED:
+        rules += ("SV-30",)
+    return ProcessedEvent(
+        seq=seq,
+        event=op.event,
+        distinct_id=distinct_id,
+        timestamp=op.timestamp,
+        person_mode=mode,
+        billable=billable,
+        device=device,
+        rules=rules,
+    )
+
+
+def _processes_person(properties: JsonObject) -> tuple[bool, tuple[Code, ...]]:
+    """SV-22: only the JSON boolean ``false`` turns person processing off."""
+    # SV-32: no team-level opt-out exists in the model; only the event's own flag counts.
+    value = properties.get("$process_person_profile", _MISSING)
+    if value is False:
+        return False, ()
+    if value is _MISSING or value is True:
+        return True, ()
+    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,)
+
+
+def _personless_event(
+    view: View, op: Ingest, distinct_id: str
+) -> tuple[PersonMode, tuple[RuleId, ...]]:
+    """Kept and billed, never touches a person; force-upgraded past the grace minute."""
+    # `$set`, `$set_once`, `$unset` are stripped (SV-24): no person code runs.
+    key = view.graph.key_of(distinct_id)
+    if key is None:
+        return PersonMode.PROPERTYLESS, ("SV-24", "SV-25")
+    person = view.graph.person(key)
+    if op.timestamp > person.created_at + FORCE_UPGRADE_GRACE:
+        return PersonMode.FORCE_UPGRADE, ("SV-24", "SV-26")
+    return PersonMode.PROPERTYLESS, ("SV-24", "SV-26")
+
+
+def _merge_source(op: Ingest) -> str | None:
+    """SV-08: which id an event asks to merge into its own distinct id, if any."""
+    if op.event == IDENTIFY and "$anon_distinct_id" in op.properties:
+        return js_string(op.properties["$anon_distinct_id"])
+    if op.event in (CREATE_ALIAS, MERGE_DANGEROUSLY) and js_truthy(op.properties.get("alias")):
+        return js_string(op.properties["alias"])
+    return None
+
+
+def _person_event(
+    view: View, op: Ingest, distinct_id: str
+) -> tuple[_PersonChange, tuple[GroupKey, GroupProperties] | None]:
+    """SV-29: a person-processed event: its merge, then its property updates (SV-18)."""
+    rules: tuple[RuleId, ...] = ("SV-29",)
+    group = None
+    if op.event == GROUP_IDENTIFY:
+        group = _group_update(view, op.properties)
+        updates = NO_UPDATES  # its `$set*` are always stripped (see SV-24)
+    else:
+        updates = updates_of(op.properties)
+    source = _merge_source(op)
+    if source is not None:
+        rules += ("SV-08",)
+    if source is not None and source != distinct_id:
+        merge = _merge(view, op, source, distinct_id)
+        rules += merge.rules
+        codes, key, person, changed = merge.codes, merge.key, merge.person, merge.changed
+        owners, redirect = merge.owners, merge.redirect
+    else:
+        if op.event == IDENTIFY:
+            rules += ("SV-10",)  # nothing to merge: a plain person event
+        key = view.graph.key_of(distinct_id)
+        person = None if key is None else view.graph.person(key)
+        codes, changed, owners, redirect = (), False, (), None
+    if key is None or person is None:
+        key = view.graph.next_key
+        person = Person(
+            properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
+        )
+        changed, owners = True, (*owners, (distinct_id, key))
+    elif not updates.is_empty:
+        rules += ("SV-18",)
+        # SV-19: updates apply in processing order (timestamps do not reorder them).
+        properties = apply_updates(person.properties, updates)
+        if properties is not person.properties:
+            person, changed = replace(person, properties=properties), True
+    change = _PersonChange(
+        rules=rules,
+        codes=codes,
+        key=key,
+        person=person,
+        changed=changed,
+        owners=owners,
+        redirect=redirect,
+    )
+    return change, group
+
+
+def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupProperties] | None:
+    """Decision: `$groupidentify` keeps group properties in a map keyed by type and key."""
+    group_type = properties.get("$group_type")
+    group_key = properties.get("$group_key")
+    if not isinstance(group_type, str) or group_key is None:
+        return None
+    key = (group_type, js_string(group_key))
+    group_set = properties.get("$group_set")
+    mutation = view.group(key).mutate()
+    if isinstance(group_set, Mapping):
+        for name, value in group_set.items():
+            mutation[name] = value
+    return key, mutation.finish()

@@ -1,0 +1,114 @@
+"""PostHog as a vendor profile: the SDK layer and the ingestion layer over ``PostHogState``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from identity_model.billing.pricing import DEFAULT_BOOK
+from identity_model.errors import Code
+from identity_model.events import Event
+from identity_model.operations import (
+    Alias,
+    Capture,
+    Config,
+    CreatePersonProfile,
+    Group,
+    Identify,
+    Ingest,
+    Operation,
+    Reset,
+    SetPersonProperties,
+    op_name,
+)
+from identity_model.outcome import Step, StepRecord, rejected
+from identity_model.vendor import Batch, Decision, MonthlyUsage, ProfileBase
+from identity_model.vendors.posthog import report as views
+from identity_model.vendors.posthog.client import decide_client
+from identity_model.vendors.posthog.config import NAME, PostHogConfig, parse_config
+from identity_model.vendors.posthog.ingestion import decide_ingest
+from identity_model.vendors.posthog.state import Facts, PostHogState, StateBuilder, View
+
+
+def decide(view: View, op: Operation) -> Decision[Facts]:
+    match op:
+        case Ingest():
+            return decide_ingest(view, op)
+        case (
+            Capture()
+            | Identify()
+            | Alias()
+            | Reset()
+            | Group()
+            | SetPersonProperties()
+            | CreatePersonProfile()
+        ):
+            return decide_client(view, op)
+        case _:
+            return Decision(
+                step=rejected(
+                    Code.INVALID_OPERATION,
+                    f"{op_name(op)} is not an operation of vendor {NAME!r}",
+                )
+            )
+
+
+class _Batch:
+    """Many operations over one ``StateBuilder`` (persistent-map mutation builders)."""
+
+    __slots__ = ("_builder",)
+
+    def __init__(self, state: PostHogState) -> None:
+        self._builder = StateBuilder(state)
+
+    def apply(self, op: Operation) -> Step:
+        decision = decide(self._builder, op)
+        if decision.facts is not None:
+            self._builder.write(decision.facts)
+        return decision.step
+
+    def finish(self) -> PostHogState:
+        return self._builder.finish()
+
+
+class PostHog(ProfileBase[PostHogState, Facts]):
+    name = NAME
+    price_book = DEFAULT_BOOK
+
+    def parse_config(self, raw: Mapping[str, Any]) -> PostHogConfig:
+        return parse_config(raw)
+
+    def empty_state(self, config: Config) -> PostHogState:
+        if not isinstance(config, PostHogConfig):
+            raise TypeError(f"not a PostHog config: {config!r}")
+        return PostHogState(config=config)
+
+    def decide(self, state: PostHogState, op: Operation) -> Decision[Facts]:
+        return decide(state, op)
+
+    def evolve(self, state: PostHogState, decision: Decision[Facts]) -> PostHogState:
+        builder = StateBuilder(state)
+        if decision.facts is not None:
+            builder.write(decision.facts)
+        return builder.finish()
+
+    def batch(self, state: PostHogState) -> Batch[PostHogState]:
+        return _Batch(state)
+
+    def report(self, state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]:
+        return views.report(state, records)
+
+    def usage(self, state: PostHogState) -> MonthlyUsage:
+        return views.usage(state)
+
+    def summary(self, state: PostHogState) -> Mapping[str, int]:
+        return views.summary(state)
+
+    def person_label(self, state: PostHogState, event: Event) -> str:
+        return views.person_label(state, event)
+
+    def decided_by(self, step: Step) -> str:
+        return views.decided_by(step)
+
+    def describe(self, state: PostHogState) -> list[str]:
+        return views.describe(state)

@@ -1,0 +1,145 @@
+"""PostHog's state: persons and the id graph, devices, groups and usage per month and kind.
+
+It keeps no event log: processed events flow out in the steps. ``Facts`` is what one decided
+operation writes; ``StateBuilder`` writes facts into persistent-map builders (one operation
+for ``evolve``, many for a batch) and ``finish`` returns the next ``PostHogState``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from immutables import Map
+
+from identity_model.events import NO_USAGE, BillingKind, Usage, month_of
+from identity_model.jsontypes import Json
+from identity_model.vendors.posthog.config import PostHogConfig
+from identity_model.vendors.posthog.device import Device
+from identity_model.vendors.posthog.events import ProcessedEvent
+from identity_model.vendors.posthog.persons import (
+    GraphBuilder,
+    GraphView,
+    Person,
+    PersonGraph,
+    PersonKey,
+)
+
+GroupKey = tuple[str, str]
+GroupProperties = Map[str, Json]
+NO_GROUP: GroupProperties = Map()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Facts:
+    """What one applied operation writes, in this order."""
+
+    device: Device | None = None  # the device to remember
+    group: tuple[GroupKey, GroupProperties] | None = None  # a group's new properties
+    owners: tuple[tuple[str, PersonKey], ...] = ()  # distinct ids given to a person
+    redirect: tuple[PersonKey, PersonKey] | None = None  # a merged-away key -> the kept key
+    person: tuple[PersonKey, Person] | None = None  # a person created or changed
+    event: ProcessedEvent | None = None  # the stored event, counted on its meter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostHogState:
+    config: PostHogConfig
+    graph: PersonGraph = field(default_factory=PersonGraph)
+    devices: Map[str, Device] = field(default_factory=Map)
+    groups: Map[GroupKey, GroupProperties] = field(default_factory=Map)
+    stored_events: int = 0  # events stored so far: the next stored event's seq
+    usage: Map[str, Usage] = field(default_factory=Map)  # month -> billed events by kind
+
+    def person_of(self, distinct_id: str) -> Person | None:
+        return self.graph.person_of(distinct_id)
+
+    def person_key_of(self, distinct_id: str) -> PersonKey | None:
+        return self.graph.key_of(distinct_id)
+
+    def device(self, name: str) -> Device | None:
+        """A device that some call has changed; ``None`` while it is in its initial state."""
+        return self.devices.get(name)
+
+    def group(self, key: GroupKey) -> GroupProperties:
+        return self.groups.get(key, NO_GROUP)
+
+
+class View(Protocol):
+    """What the rules read: a ``PostHogState`` or a ``StateBuilder`` (same answers)."""
+
+    @property
+    def config(self) -> PostHogConfig: ...
+
+    @property
+    def graph(self) -> GraphView: ...
+
+    @property
+    def stored_events(self) -> int: ...
+
+    def device(self, name: str) -> Device | None: ...
+
+    def group(self, key: GroupKey) -> GroupProperties: ...
+
+
+class StateBuilder:
+    """Mutable, single-threaded builder over a ``PostHogState``; nothing it writes is visible
+    in any state until ``finish``."""
+
+    __slots__ = ("_devices", "_groups", "_usage", "config", "graph", "stored_events", "usage")
+
+    def __init__(self, state: PostHogState) -> None:
+        self.config = state.config
+        self.graph = GraphBuilder(state.graph)
+        self._load(state)
+
+    def _load(self, state: PostHogState) -> None:
+        self._devices = state.devices.mutate()
+        self._groups = state.groups.mutate()
+        self.stored_events = state.stored_events
+        self.usage = state.usage
+        self._usage: dict[tuple[str, BillingKind], int] = {}  # billed since the last finish
+
+    def device(self, name: str) -> Device | None:
+        return self._devices.get(name)
+
+    def group(self, key: GroupKey) -> GroupProperties:
+        return self._groups.get(key, NO_GROUP)
+
+    def write(self, facts: Facts) -> None:
+        if facts.device is not None:
+            self._devices[facts.device.name] = facts.device
+        if facts.group is not None:
+            self._groups[facts.group[0]] = facts.group[1]
+        graph = self.graph
+        for distinct_id, key in facts.owners:
+            graph.assign(distinct_id, key)
+        if facts.redirect is not None:
+            graph.redirect(*facts.redirect)
+        if facts.person is not None:
+            graph.put(*facts.person)
+        event = facts.event
+        if event is not None:
+            self.stored_events += 1
+            kind = event.billed_as
+            if kind is not None:
+                meter = (month_of(event.timestamp), kind)
+                self._usage[meter] = self._usage.get(meter, 0) + 1
+
+    def finish(self) -> PostHogState:
+        usage = self.usage
+        if self._usage:
+            months = usage.mutate()
+            for (month, kind), count in self._usage.items():
+                months[month] = months.get(month, NO_USAGE).plus(kind, count)
+            usage = months.finish()
+        state = PostHogState(
+            config=self.config,
+            graph=self.graph.finish(),
+            devices=self._devices.finish(),
+            groups=self._groups.finish(),
+            stored_events=self.stored_events,
+            usage=usage,
+        )
+        self._load(state)
+        return state
