@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from identity_model.billing.pricing import monthly_usage, price_months
+from identity_model.cli.exports import runner_for
 from identity_model.cli.runner import (
     EXIT_FAILED,
     EXIT_OK,
@@ -153,7 +154,7 @@ def one_session(config: Any) -> list[Session]:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    runner = Runner(args.file, overrides(args))
+    runner = runner_for(args, overrides(args))
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain)
         (session,) = runner.run(

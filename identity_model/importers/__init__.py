@@ -78,6 +78,7 @@ class Detected:
     kind: ExportSource | Literal["script"] | None
     stdin: IO[bytes]
     where: str
+    found: bool = True  # a readable record was found (``kind`` ``None``: nobody's)
 
 
 def detect(paths: Sequence[str], stdin: IO[bytes]) -> Detected:
@@ -87,7 +88,9 @@ def detect(paths: Sequence[str], stdin: IO[bytes]) -> Detected:
     first, stdin = peek_first_record(files, stdin)
     if first is None:
         where = files[0].label if files else "no input"
-        return Detected(kind=None, stdin=stdin, where=f"{where}: no record could be read")
+        return Detected(
+            kind=None, stdin=stdin, where=f"{where}: no record could be read", found=False
+        )
     where = f"{first.file}:{first.line}"
     value: Mapping[str, Any] = first.value or {}
     if first.layout is Layout.JSON_LINES and ("op" in value or "config" in value):
