@@ -155,6 +155,7 @@ def test_import_to_standard_output_with_a_config_line() -> None:
         (("replay", "-"), b'{"hello": "world"}\n', "cannot tell what -:1 is: neither a script"),
         (("import", "-"), b'{"op": "capture"}\n', "-:1: this is a script of ours already"),
         (("replay", "-", "-"), None, "standard input (-) can be read only once"),
+        (("replay", "--from", "amplitude"), None, "--from amplitude needs the export's PATH"),
         (("replay", str(FIXTURES / "README.md"), str(SEGMENT)), None, "one script at a time"),
         (("replay", "--from", "segment", "/no/such/dir"), None, "/no/such/dir: cannot read"),
     ],

@@ -57,6 +57,8 @@ def runner_for(args: argparse.Namespace, overrides: dict[str, Any]) -> Runner:
     if paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
     if args.source is not None:
+        if not paths:
+            raise UsageError(f"--from {args.source} needs the export's PATH (or - for stdin)")
         return ExportRunner(paths, ExportSource(args.source), overrides, stdin, args)
     if not paths:
         return Runner(None, overrides)
