@@ -3,11 +3,17 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io). Pricing and eligibility are separate pure functions
-over a world or plain usage.
+built-in ones (PostHog, Customer.io, Amplitude, Segment). Pricing and eligibility are
+separate pure functions over a world or plain usage.
 """
 
 from identity_model import vendors as _vendors  # registers the built-in vendors
+from identity_model.billing.amplitude import (
+    AmplitudeBill,
+    AmplitudeBook,
+    AmplitudePlan,
+    price_month,
+)
 from identity_model.billing.eligibility import (
     Eligibility,
     Feature,
@@ -31,7 +37,7 @@ from identity_model.billing.pricing import (
 )
 from identity_model.errors import Code, IdentityError
 from identity_model.events import BillingKind, Event, Usage
-from identity_model.io.books import load_price_book
+from identity_model.io.books import load_amplitude_book, load_price_book
 from identity_model.io.report import (
     REPORT_FORMAT,
     ScriptRun,
@@ -66,6 +72,13 @@ from identity_model.vendor import (
     vendor_names,
 )
 from identity_model.vendors import Vendor
+from identity_model.vendors.amplitude import (
+    AmplitudeConfig,
+    AmplitudeEvent,
+    AmplitudeState,
+    MergedUser,
+    merged_users,
+)
 from identity_model.vendors.customerio.operations import Advance, CioIdentify, Track
 from identity_model.vendors.customerio.profile import CustomerioConfig
 from identity_model.vendors.customerio.state import CioEvent, CioPerson, CioState
@@ -75,6 +88,20 @@ from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMod
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
 from identity_model.vendors.posthog.persons import Person, PersonGraph
 from identity_model.vendors.posthog.state import PostHogState
+
+# --- Segment (issue #14) ---
+from identity_model.vendors.segment.calls import SegmentCall
+from identity_model.vendors.segment.config import SegmentConfig, UnifySettings
+from identity_model.vendors.segment.pricing import (
+    SegmentBill,
+    SegmentBook,
+    load_segment_book,
+    price_segment_month,
+    price_segment_months,
+)
+from identity_model.vendors.segment.reducer import SegmentState
+
+# --- end Segment ---
 from identity_model.world import World, empty_world
 
 EMPTY: World[PostHogState] = empty_world()  # the default vendor's (PostHog's) empty world
@@ -87,6 +114,12 @@ __all__ = [
     "REPORT_FORMAT",
     "Advance",
     "Alias",
+    "AmplitudeBill",
+    "AmplitudeBook",
+    "AmplitudeConfig",
+    "AmplitudeEvent",
+    "AmplitudePlan",
+    "AmplitudeState",
     "BadLine",
     "BillingKind",
     "Capture",
@@ -112,6 +145,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceModel",
+    "MergedUser",
     "Operation",
     "Outcome",
     "Person",
@@ -131,6 +165,11 @@ __all__ = [
     "ScriptOp",
     "ScriptReader",
     "ScriptRun",
+    "SegmentBill",
+    "SegmentBook",
+    "SegmentCall",
+    "SegmentConfig",
+    "SegmentState",
     "Session",
     "SetPersonProperties",
     "Status",
@@ -138,6 +177,7 @@ __all__ = [
     "StepRecord",
     "Tier",
     "Track",
+    "UnifySettings",
     "Usage",
     "UserState",
     "Vendor",
@@ -152,12 +192,18 @@ __all__ = [
     "feature_matrix",
     "is_distinct_id_illegal",
     "lifecycle_events",
+    "load_amplitude_book",
     "load_price_book",
+    "load_segment_book",
+    "merged_users",
     "monthly_usage",
     "parse_price_book",
     "parse_timestamp",
     "price",
+    "price_month",
     "price_months",
+    "price_segment_month",
+    "price_segment_months",
     "register_vendor",
     "replay",
     "rules",

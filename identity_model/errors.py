@@ -25,6 +25,15 @@ class Code(StrEnum):
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
+    # --- Amplitude (issue #14) ---
+    ID_TOO_SHORT = "id_too_short"  # an id under min_id_length, removed from the event (AMP-11)
+    # --- end Amplitude ---
+    # --- Segment (issue #14) ---
+    IDENTIFIER_BLOCKED = "identifier_blocked"  # a blocked value is not promoted (SEG-09)
+    IDENTIFIER_LIMIT_EXCEEDED = "identifier_limit_exceeded"  # an identifier dropped (SEG-07/08)
+    MERGE_LIMIT_REACHED = "merge_limit_reached"  # a merge past 100 refused (SEG-10)
+    MAPPING_LIMIT_REACHED = "mapping_limit_reached"  # identifiers past 1,000 not added (SEG-10)
+    # --- end Segment ---
     # --- importing exports (issue #13): a record of a vendor's export that cannot be mapped ---
     IMPORT_UNREADABLE_RECORD = "import_unreadable_record"  # not UTF-8, not JSON, not an object
     IMPORT_MISSING_FIELD = "import_missing_field"  # a field the mapping needs (event name, type)

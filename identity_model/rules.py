@@ -28,9 +28,31 @@ CustomerioRule: TypeAlias = Literal[
     "CIO-01", "CIO-02", "CIO-03", "CIO-04", "CIO-05", "CIO-06", "CIO-07", "CIO-08", "CIO-09",
     "CIO-10", "CIO-11", "CIO-12", "CIO-13", "CIO-14",
 ]
+# --- Amplitude (issue #14) ---
+AmplitudeRule: TypeAlias = Literal[
+    "AMP-01", "AMP-02", "AMP-03", "AMP-04", "AMP-05", "AMP-06", "AMP-07", "AMP-08", "AMP-09",
+    "AMP-10", "AMP-11", "AMP-12", "AMP-13", "AMP-14", "AMP-15", "AMP-16",
+]
+AmplitudePriceRule: TypeAlias = Literal["PRV-07", "PRV-08"]
+# --- end Amplitude ---
+# --- Segment (issue #14) ---
+SegmentRule: TypeAlias = Literal[
+    "SEG-01", "SEG-02", "SEG-03", "SEG-04", "SEG-05", "SEG-06", "SEG-07", "SEG-08", "SEG-09",
+    "SEG-10", "SEG-11", "SEG-12", "SEG-13", "SEG-14", "SEG-15", "PRV-05", "PRV-06",
+]
+# --- end Segment ---
 # fmt: on
 
-RuleId: TypeAlias = ServerRule | ClientRule | PricingRule | EligibilityRule | CustomerioRule
+RuleId: TypeAlias = (
+    ServerRule
+    | ClientRule
+    | PricingRule
+    | EligibilityRule
+    | CustomerioRule
+    | AmplitudeRule  # issue #14
+    | AmplitudePriceRule  # issue #14
+    | SegmentRule  # issue #14
+)
 
 
 def rule_ids() -> frozenset[str]:

@@ -14,8 +14,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices
 from spec_tests.oracle_customerio import run_customerio
+
+# --- Segment (issue #14) ---
+from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
+
+# --- end Segment ---
 
 # ---------------------------------------------------------------- constants from the digest
 
@@ -353,6 +359,16 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
     body = obj.get("config")
     if set(obj) != {"config"} or not isinstance(body, dict):
         raise BadOp("config")
+    # --- Segment (issue #14) ---
+    if body.get("vendor") == "segment":
+        if set(body) - {"vendor", "unify"}:
+            raise BadOp("config keys")
+        try:
+            read_unify(body.get("unify", {}))
+        except BadConfig:
+            raise BadOp("unify") from None
+        return {"vendor": "segment"}
+    # --- end Segment ---
     if set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"}:
         raise BadOp("config keys")
     config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
@@ -407,10 +423,25 @@ def run(
     for line, obj in enumerate(script, start=1):
         is_config = isinstance(obj, dict) and "config" in obj and "op" not in obj
         if is_config and line == 1:
+            # --- vendor dispatch: Amplitude (issue #14) ---
+            body = obj.get("config")
+            if (
+                set(obj) == {"config"}
+                and isinstance(body, dict)
+                and body.get("vendor") == "amplitude"
+            ):
+                min_length = read_amplitude_config(body)
+                if min_length is not None:
+                    return run_amplitude(script, min_length, parse_time, check_shape)
+            # --- end Amplitude ---
             try:
                 config = read_config(obj)
                 if config["vendor"] == "customerio":
                     return run_customerio(script, parse_time, first_is_config=True)
+                # --- Segment (issue #14) ---
+                if config["vendor"] == "segment":
+                    return run_segment(script, parse_time, check_shape, BadOp)
+                # --- end Segment ---
                 continue
             except BadOp:
                 pass

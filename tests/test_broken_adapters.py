@@ -23,6 +23,12 @@ BROKEN = [
     "spec_tests.broken.client:reset_keeps_distinct_id",
     "spec_tests.broken.customerio:keeps_anonymous_events_forever",
     "spec_tests.broken.customerio:merged_events_always_trigger",
+    # --- Amplitude (issue #14) ---
+    "spec_tests.broken.amplitude:merges_user_ids_sharing_a_device",
+    "spec_tests.broken.amplitude:recounts_closed_months",
+    # --- end Amplitude ---
+    "spec_tests.broken.segment:ignores_identifier_limit",  # Segment (issue #14)
+    "spec_tests.broken.segment:counts_every_anonymous_id",  # Segment (issue #14)
 ]
 
 

@@ -67,6 +67,8 @@ def test_explain_prints_each_rule_with_its_must_sentence() -> None:
     one = cli("explain", "sv-14")
     assert one.returncode == 0
     assert one.stdout.startswith("SV-14  Two persons merge into the target")
+    # The page anchor: the rule heading's id on the page and on the built site (tests/test_docs).
+    assert "page: docs/rules/server.md#sv-14 (on the site: rules/server/#sv-14)" in one.stdout
     missing = cli("explain", "XX-99")
     assert missing.returncode == 2
     assert "no such rule: XX-99" in missing.stderr

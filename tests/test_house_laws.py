@@ -38,6 +38,7 @@ from identity_model.io.books import load_price_book
 from identity_model.io.rules import rules
 from identity_model.rules import rule_ids
 from spec_tests.strategies import customerio_scripts, mixed_scripts
+from spec_tests.strategies_segment import segment_scripts  # Segment (issue #14)
 
 T = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -48,7 +49,7 @@ def ops_and_world(script: list[dict[str, Any]]) -> tuple[list[Any], World[Any]]:
     return [item.op for item in items if isinstance(item, ScriptOp)], empty_world(reader.config)
 
 
-SCRIPTS = st.one_of(mixed_scripts(), customerio_scripts())
+SCRIPTS = st.one_of(mixed_scripts(), customerio_scripts(), segment_scripts())
 
 
 # --- the freeze bug (#9) -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from identity_model.billing.pricing import (
 )
 from identity_model.io.books import load_price_book
 from identity_model.io.report import run_objects
+from tests.amplitude_prices import check_amplitude_price  # issue #14
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")
@@ -29,7 +30,17 @@ def test_pages_have_examples_of_both_kinds() -> None:
 
 @pytest.mark.parametrize("example", PRICE, ids=[example.id for example in PRICE])
 def test_price_example(example: Example) -> None:
+    # --- vendor price examples (issue #14) ---
+    if example.data.get("vendor") == "amplitude":
+        check_amplitude_price(example)
+        return
+    # --- end vendor price examples ---
     data, expect = example.data, example.data["expect"]
+    # --- Segment (issue #14): a vendor's book priced on its own meter ---
+    if data.get("vendor") == "segment":
+        _check_segment_price(example)
+        return
+    # --- end Segment ---
     book = load_price_book()
     model = InvoiceModel(data["model"])
     if "usage" in data:
@@ -59,6 +70,27 @@ def test_price_example(example: Example) -> None:
             for month, usage in monthly_usage(world).items()
         }
         assert months == expect["months"], example.origin
+
+
+# --- Segment (issue #14) ---
+def _check_segment_price(example: Example) -> None:
+    from identity_model.vendors.segment.pricing import (  # noqa: PLC0415
+        load_segment_book,
+        price_segment_month,
+    )
+
+    data, expect = example.data, example.data["expect"]
+    bill = price_segment_month(data["usage"]["mtu"], load_segment_book(), data["plan"])
+    assert bill.invoice.total == Decimal(expect["total"]), example.origin
+    if "flags" in expect:
+        assert list(bill.flags) == expect["flags"], example.origin
+    if "lines" in expect:
+        got = [(line.name, line.quantity, line.amount) for line in bill.invoice.lines]
+        want = [(w["name"], w["quantity"], Decimal(w["amount"])) for w in expect["lines"]]
+        assert got == want, example.origin
+
+
+# --- end Segment ---
 
 
 @pytest.mark.parametrize("example", ELIGIBILITY, ids=[example.id for example in ELIGIBILITY])

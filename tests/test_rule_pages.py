@@ -24,6 +24,12 @@ DIGEST_IDS = (
     + [f"PR-{n:02d}" for n in range(1, 8)]
     + [f"EL-{n:02d}" for n in range(1, 5)]
     + [f"CIO-{n:02d}" for n in range(1, 15)]
+    # --- Amplitude (issue #14) ---
+    + [f"AMP-{n:02d}" for n in range(1, 17)]
+    + ["PRV-07", "PRV-08"]
+    # --- end Amplitude ---
+    + [f"SEG-{n:02d}" for n in range(1, 16)]
+    + ["PRV-05", "PRV-06"]  # Segment (issue #14)
 )
 
 

@@ -101,7 +101,7 @@ class InvoiceLine:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Invoice:
     book: str
-    model: InvoiceModel
+    model: InvoiceModel | str | None  # PostHog reading, other vendor's plan, None (#14)
     currency: str
     lines: tuple[InvoiceLine, ...]
 
@@ -119,7 +119,7 @@ class Invoice:
         return {
             "total": str(self.total),
             "currency": self.currency,
-            "model": self.model.value,
+            "model": None if self.model is None else str(self.model),
             "book": self.book,
             "lines": [
                 {"name": line.name, "quantity": line.quantity, "amount": str(line.amount)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
 from identity_model.cli import check, compare, example, explain, imports, price, replay
@@ -51,6 +52,17 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError("counts are >= 0")
+    return value
+
+
+def _price(text: str) -> Decimal:
+    """A money amount such as 0.049 (issue #14: Amplitude Plus)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal amount") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError("amounts are >= 0")
     return value
 
 
@@ -204,6 +216,23 @@ def _parser() -> argparse.ArgumentParser:
     price_cmd.add_argument(
         "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
     )
+    # --- vendor books (issue #14) ---
+    price_cmd.add_argument(
+        "--vendor",
+        choices=("posthog", "amplitude"),
+        default="posthog",
+        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+    )
+    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
+    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
+    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
+    price_cmd.add_argument(
+        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
+    )
+    price_cmd.add_argument(
+        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
+    )
+    # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)
     return parser

@@ -19,6 +19,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         rule = documented[rule_id]
         out.write(
             f"{rule.id}  {rule.title}\n  MUST: {rule.must}\n  source: {rule.source}\n"
-            f"  page: docs/rules/{rule.page}\n\n"
+            f"  page: docs/rules/{rule.page}#{rule.id.lower()}"
+            f" (on the site: rules/{rule.page.removesuffix('.md')}/#{rule.id.lower()})\n\n"
         )
     return EXIT_OK

@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from identity_model.billing.amplitude import AmplitudeBill, AmplitudePlan, price_month
 from identity_model.billing.pricing import Invoice, InvoiceModel, plain_amount, price, usage_of
 from identity_model.cli.runner import EXIT_OK, book, dump, money
+from identity_model.io.books import load_amplitude_book
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # --- vendor books (issue #14) ---
+    if args.vendor == "amplitude":
+        return _amplitude(args, out)
+    # --- end vendor books ---
     invoice = price(
         usage_of(args.anonymous_events, args.identified_events),
         book(args.book, args.free_events),
@@ -23,7 +29,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _write_invoice(out: TextIO, invoice: Invoice) -> None:
-    out.write(f"book {invoice.book}, model {invoice.model.value}\n")
+    model = "" if invoice.model is None else f", model {invoice.model}"
+    out.write(f"book {invoice.book}{model}\n")
     for line in invoice.lines:
         out.write(
             f"{line.name:<20} {line.quantity:>14,} events "
@@ -38,3 +45,52 @@ def _write_invoice(out: TextIO, invoice: Invoice) -> None:
                     f"= {plain_amount(charge.amount)}\n"
                 )
     out.write(f"{'total':<20} {'':>21} {money(invoice.total, invoice.currency):>18}\n")
+
+
+# --- Amplitude (issue #14) ---------------------------------------------------------------------
+
+
+def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
+    """A month of Amplitude MTUs and events on the Starter or Plus plan (PRV-07, PRV-08)."""
+    bill = price_month(
+        args.mtu,
+        args.events,
+        load_amplitude_book(),
+        AmplitudePlan(args.plan),
+        unit_price=args.unit_price,
+        purchased_mtus=args.purchased_mtus,
+    )
+    if args.format == "json":
+        dump(
+            {
+                **bill.invoice.as_json(),
+                "vendor": "amplitude",
+                "plan": bill.plan.value,
+                "unique_mtu": bill.unique_mtu,
+                "synthetic_mtu": bill.synthetic_mtu,
+                "over_free_limit": bill.over_free_limit,
+            },
+            out,
+        )
+    else:
+        _write_amplitude_bill(out, bill, args.events)
+    return EXIT_OK
+
+
+def _write_amplitude_bill(out: TextIO, bill: AmplitudeBill, events: int) -> None:
+    invoice = bill.invoice
+    out.write(f"book {invoice.book}, plan {bill.plan.value}\n")
+    out.write(
+        f"MTUs {bill.unique_mtu:,} unique + {bill.synthetic_mtu:,} synthetic "
+        f"(for {events:,} events) = {bill.total_mtu:,}\n"
+    )
+    for line in invoice.lines:
+        unit = line.tiers[0].unit_price if line.tiers else None
+        each = "" if unit is None else f" x {plain_amount(unit)}"
+        out.write(
+            f"{line.name:<20} {line.quantity:>14,} MTUs{each:<12} "
+            f"{money(line.amount, invoice.currency):>18}\n"
+        )
+    out.write(f"{'total':<20} {'':>31} {money(invoice.total, invoice.currency):>18}\n")
+    if bill.over_free_limit:
+        out.write("over_free_limit: over the free plan's MTUs (never charged; flagged)\n")

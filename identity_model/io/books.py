@@ -7,7 +7,10 @@ import json
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
+from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
+from identity_model.billing.amplitude import AmplitudeBook, parse_book
 from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
 from identity_model.errors import Code, IdentityError
 
@@ -52,3 +55,33 @@ def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
             Code.INVALID_PRICE_BOOK, f"{origin}: not JSON: {error.msg} (line {error.lineno})"
         ) from None
     return parse_price_book(data, origin)
+
+
+# --- Amplitude (issue #14) ---------------------------------------------------------------------
+
+
+def load_amplitude_book() -> AmplitudeBook:
+    """The shipped Amplitude book (Starter and Plus), ``billing/price_books/amplitude-2026``."""
+    entry = _folder() / f"{AMPLITUDE_BOOK}.json"
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise IdentityError(
+            Code.INVALID_PRICE_BOOK, f"{AMPLITUDE_BOOK}: not JSON: {error.msg}"
+        ) from None
+    return parse_book(data, AMPLITUDE_BOOK)
+
+
+# --- vendors' own book shapes (issue #14) ---
+def shipped_book_data(name: str) -> Any:
+    """A shipped book's JSON object, for a vendor that parses its own book shape."""
+    if name not in shipped_books():
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"no shipped price book {name!r}")
+    entry = _folder() / f"{name}.json"
+    try:
+        return json.loads(entry.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"{name}: not JSON: {error.msg}") from None
+
+
+# --- end vendors' own book shapes ---

@@ -2,7 +2,12 @@
 
 from enum import StrEnum
 
-from identity_model.vendors import customerio, posthog
+from identity_model.vendors import (  # the built-in vendors
+    amplitude,  # issue #14
+    customerio,
+    posthog,
+    segment,  # issue #14
+)
 
 
 class Vendor(StrEnum):
@@ -10,6 +15,8 @@ class Vendor(StrEnum):
 
     POSTHOG = posthog.PROFILE.name
     CUSTOMERIO = customerio.PROFILE.name
+    AMPLITUDE = amplitude.PROFILE.name  # issue #14
+    SEGMENT = segment.PROFILE.name  # issue #14
 
 
-__all__ = ["Vendor", "customerio", "posthog"]
+__all__ = ["Vendor", "amplitude", "customerio", "posthog", "segment"]
