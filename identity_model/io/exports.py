@@ -141,7 +141,7 @@ def parquet_module() -> Any:
     except ImportError:
         raise IdentityError(
             Code.IMPORT_PARQUET_UNAVAILABLE,
-            "reading Parquet needs pyarrow: python -m pip install pyarrow",
+            "reading Parquet needs pyarrow: python -m pip install 'identity-model[parquet]'",
         ) from None
 
 
