@@ -579,3 +579,66 @@ def test_detect_nothing_known() -> None:
     assert "no record could be read" in detected.where
     detected = detect(["-"], io.BytesIO(b'{"hello": "world"}\n'))
     assert (detected.kind, detected.where) == (None, "-:1")
+
+
+def test_segment_warehouse_tables_are_read_as_the_messages_they_were() -> None:
+    # Rows of the warehouse schema (segment-docs .../warehouses/schema.md): the table is the
+    # type (an event's own table, signed_up.csv, is a track), context_* columns are context,
+    # the other columns the traits or properties; then PostHog's destination mapping.
+    folder = FIXTURES / "segment-warehouse"
+    reader = ExportReader([str(folder)])
+    items = list(reader.items())
+    assert reader.source is ExportSource.SEGMENT
+    assert [
+        (Path(item.file).name, *row) for item, row in zip(items, outline(items), strict=True)
+    ] == [
+        ("aliases.csv", 2, "$create_alias", "507f191e81", t("2015-02-23T22:28:55.111Z")),
+        ("identifies.csv", 2, "$identify", "97980cfea0067", t("2015-02-23T22:28:54Z")),
+        ("identifies.csv", 3, "$set", "anon-only", t("2015-02-23T22:30:00Z")),
+        ("signed_up.csv", 2, "Register", "97980cfea0067", t("2015-02-23T22:31:00Z")),
+        ("signed_up.csv", 3, Code.IMPORT_INVALID_TIMESTAMP),
+    ]
+    assert props(items[:1], 2) == {
+        "$ip": "8.8.8.8",
+        "segment_ip": "8.8.8.8",
+        "alias": "39239-239239-239239-23923",
+        "$lib": "Segment",
+    }
+    assert props(items[1:2], 2) == {
+        "utm_campaign": "winter",
+        "$ip": "8.8.8.8",
+        "$current_url": "https://example.com/signup",
+        "segment_ip": "8.8.8.8",
+        "segment_page": {"url": "https://example.com/signup"},
+        "$set": {
+            "email": "peter@example.com",
+            "first_name": "Peter",
+            "address_street": "6th St",
+            "plan": "premium",
+        },
+        "$anon_distinct_id": "507f191e810c19729de860ea",
+        "$lib": "Segment",
+    }
+    assert props(items[2:3], 3) == {"$set": {"plan": "free"}, "$lib": "Segment"}
+    assert props(items[3:4], 2) == {
+        "$ip": "8.8.8.8",
+        "segment_ip": "8.8.8.8",
+        "plan": "Pro Annual",
+        "account_type": "Facebook",
+        "$lib": "Segment",
+    }
+
+
+def test_a_warehouse_union_with_a_type_column_needs_no_table_names(tmp_path: Path) -> None:
+    path = tmp_path / "union.jsonl"
+    path.write_text(
+        '{"type": "identify", "anonymous_id": "a1", "user_id": "u1", "email": "u1@example.com",'
+        ' "timestamp": "2015-02-23T22:28:55Z"}\n'
+    )
+    items = list(ExportReader([str(path)]).items())
+    assert outline(items) == [(1, "$identify", "u1", t("2015-02-23T22:28:55Z"))]
+    assert props(items, 1) == {
+        "$set": {"email": "u1@example.com"},
+        "$anon_distinct_id": "a1",
+        "$lib": "Segment",
+    }

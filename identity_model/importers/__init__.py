@@ -55,12 +55,15 @@ def guess_source(record: RawRecord) -> ExportSource | None:
     """The vendor whose export a first record looks like, ``None`` if none fits."""
     value: Mapping[str, Any] = record.value or {}
     if record.layout is not Layout.JSON_LINES:
-        return ExportSource.POSTHOG if posthog.looks_like(value) else None
+        if posthog.looks_like(value):
+            return ExportSource.POSTHOG
+        return ExportSource.SEGMENT if segment.looks_like_warehouse_row(value) else None
     for source, looks_like in (
         (ExportSource.SEGMENT, segment.looks_like),
         (ExportSource.AMPLITUDE, amplitude.looks_like),
         (ExportSource.MIXPANEL, mixpanel.looks_like),
         (ExportSource.POSTHOG, posthog.looks_like),
+        (ExportSource.SEGMENT, segment.looks_like_warehouse_row),
     ):
         if looks_like(value):
             return source

@@ -56,6 +56,120 @@ def looks_like(value: Mapping[str, Any]) -> bool:
     return value.get("type") in TYPES and any(key in value for key in _ID_KEYS)
 
 
+# --- Segment-to-warehouse rows (segment-docs src/connections/storage/warehouses/schema.md) ---
+
+WAREHOUSE_TABLES = {
+    "tracks": "track",
+    "pages": "page",
+    "screens": "screen",
+    "identifies": "identify",
+    "groups": "group",
+    "aliases": "alias",
+}
+_WAREHOUSE_IDS = (
+    ("anonymous_id", "anonymousId"),
+    ("user_id", "userId"),
+    ("previous_id", "previousId"),
+    ("group_id", "groupId"),
+    ("timestamp", "timestamp"),
+)
+_WAREHOUSE_RESERVED = frozenset(
+    {
+        "type",
+        "id",
+        "anonymous_id",
+        "user_id",
+        "previous_id",
+        "group_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+        "uuid",
+        "uuid_ts",
+        "loaded_at",
+        "event",
+        "event_text",
+    }
+)
+# Flattened context columns back to the context paths parseContext reads.
+_WAREHOUSE_CONTEXT = {
+    "ip": ("ip",),
+    "page_url": ("page", "url"),
+    "page_path": ("page", "path"),
+    "page_referrer": ("page", "referrer"),
+    "os_name": ("os", "name"),
+    "screen_width": ("screen", "width"),
+    "screen_height": ("screen", "height"),
+    "device_type": ("device", "type"),
+    "group_id": ("groupId",),
+}
+
+
+def looks_like_warehouse_row(value: Mapping[str, Any]) -> bool:
+    """A row of a Segment warehouse table: snake_case ids and a ``timestamp``, no ``type``."""
+    return "timestamp" in value and ("anonymous_id" in value or "user_id" in value)
+
+
+def _snake_case_ids(value: Mapping[str, Any]) -> bool:
+    """A warehouse row: ``anonymous_id``/``user_id`` and none of a message's camelCase ids."""
+    return ("anonymous_id" in value or "user_id" in value) and not any(
+        key in value for key in _ID_KEYS
+    )
+
+
+def warehouse_table(file: str) -> str:
+    """The warehouse table a file holds, from its name (``identifies.csv.gz`` -> identifies)."""
+    name = file.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = name.removesuffix(".gz")
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def warehouse_message(row: Mapping[str, Any], table: str) -> dict[str, Any]:
+    """A warehouse row as the Segment message it was: ``type`` from a column or the table
+    (an event's own table is a track), ids and ``timestamp`` renamed, ``context_*`` columns
+    back into ``context``, the other columns the traits (identify, group) or properties."""
+
+    def present(value: object) -> bool:
+        return value is not None and value != ""  # an empty CSV cell is a missing value
+
+    kind = row.get("type") if present(row.get("type")) else WAREHOUSE_TABLES.get(table, "track")
+    message: dict[str, Any] = {"type": kind}
+    for column, key in _WAREHOUSE_IDS:
+        if present(row.get(column)):
+            message[key] = row[column]
+    if kind == "track":
+        event = row.get("event_text") if present(row.get("event_text")) else row.get("event")
+        if present(event):
+            message["event"] = event
+    context: dict[str, Any] = {}
+    rest: dict[str, Any] = {}
+    for column, value in row.items():
+        if not present(value) or column in _WAREHOUSE_RESERVED:
+            continue
+        if column.startswith("context_"):
+            key = column[len("context_") :]
+            if key.startswith("campaign_"):
+                context.setdefault("campaign", {})[key[len("campaign_") :]] = value
+                continue
+            path = _WAREHOUSE_CONTEXT.get(key, (key,))
+            target = context
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+            target[path[-1]] = value
+        elif column == "name" and kind in ("page", "screen"):
+            message["name"] = value
+        else:
+            rest[column] = value
+    if context:
+        message["context"] = context
+    if kind in ("identify", "group"):
+        message["traits"] = rest
+    elif kind != "alias":
+        message["properties"] = rest
+    return message
+
+
 def _get(context: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     """lodash ``_.get``: ``None`` where a step is missing (JSON objects are dicts)."""
     value: Any = context
@@ -95,6 +209,8 @@ class SegmentMapper:
     def map(self, record: RawRecord) -> list[ImportItem]:
         message = record.value
         assert message is not None
+        if _snake_case_ids(message):
+            message = warehouse_message(message, warehouse_table(record.file))
         kind = message.get("type")
         if kind is None or kind == "":
             return rejected(record, Code.IMPORT_MISSING_FIELD, "no 'type' (track, identify, ...)")
