@@ -8,6 +8,9 @@ It writes the archive once (streamed, a fixed seed), then runs `compare --from s
 full archive and on a tenth of it with the same users, each in a fresh process, and prints the
 peak resident memory of each (``ru_maxrss`` of the child). Memory bounded by the identity state
 means the two peaks are close although one file is ten times the other.
+
+Measured (shared 2-core machine): 1,000,000 records from 50,000 visitors, 273 s, 327 MiB;
+5,000 visitors: 100,000 records 58 MiB, 1,000,000 records 59 MiB.
 """
 
 from __future__ import annotations
