@@ -23,6 +23,7 @@ Adapter: TypeAlias = Callable[[Script], Report]
 
 DEFAULT_IMPL = "identity_model.conformance:run"
 CASE_KEYS = {"id", "description", "rules", "script", "expect"}
+OPTIONAL_KEYS = {"source"}  # where the scenario comes from (an upstream file and test name)
 
 
 def run(script: Sequence[Any]) -> dict[str, Any]:
@@ -66,20 +67,29 @@ class Case:
     script: tuple[dict[str, Any], ...]
     expect: dict[str, Any]
     origin: str
+    source: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "description": self.description,
             "rules": list(self.rules),
-            "script": list(self.script),
-            "expect": self.expect,
         }
+        if self.source is not None:
+            data["source"] = self.source
+        data["script"] = list(self.script)
+        data["expect"] = self.expect
+        return data
 
 
 def case_from_json(data: Any, origin: str) -> Case:
-    if not isinstance(data, dict) or set(data) != CASE_KEYS:
-        raise CaseFormatError(f"{origin}: a case has exactly the keys {sorted(CASE_KEYS)}")
+    if not isinstance(data, dict) or not CASE_KEYS <= set(data) <= CASE_KEYS | OPTIONAL_KEYS:
+        raise CaseFormatError(
+            f"{origin}: a case has the keys {sorted(CASE_KEYS)} (and optionally "
+            f"{sorted(OPTIONAL_KEYS)})"
+        )
+    if "source" in data and not isinstance(data["source"], str):
+        raise CaseFormatError(f"{origin}: source must be a string")
     if not isinstance(data["script"], list) or not all(
         isinstance(op, dict) for op in data["script"]
     ):
@@ -93,6 +103,7 @@ def case_from_json(data: Any, origin: str) -> Case:
         script=tuple(data["script"]),
         expect=data["expect"],
         origin=origin,
+        source=data.get("source"),
     )
 
 

@@ -55,10 +55,13 @@ class StepRecord(Step):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
-    """The new world and what the operation did. ``world`` is the old one unless applied."""
+    """The new world and what the operation did. ``world`` is the old one unless applied or
+    ``bookkeeping`` (a rejected or ignored step that still wrote bookkeeping, see ``Decision``).
+    """
 
     world: World[Any]
     step: Step
+    bookkeeping: bool = False
 
     @property
     def status(self) -> Status:

@@ -2,7 +2,8 @@
 
 Both are pure: no I/O, no clock, no randomness; time and ids come in with the operations.
 ``apply`` is the vendor's ``decide``, then ``evolve`` only when the step is applied: a
-rejected or ignored operation returns the very same world. ``Session`` is the batch form
+rejected or ignored operation returns the very same world, unless its decision carries
+bookkeeping (see ``Decision``; then ``Outcome.bookkeeping`` says so). ``Session`` is the batch form
 (the vendor's ``batch``: one persistent-map builder for many operations), used by ``replay``
 and the command line; its worlds equal the fold of ``apply``.
 """
@@ -22,9 +23,15 @@ def apply(world: World[Any], op: Operation) -> Outcome:
     profile = world.profile
     decision = profile.decide(world.state, op)
     step = decision.step
-    if step.status is not Status.APPLIED:
+    if step.status is not Status.APPLIED and not decision.bookkeeping:
         return Outcome(world=world, step=step)
     state = profile.evolve(world.state, decision)
+    if decision.bookkeeping:
+        return Outcome(
+            world=World(config=world.config, state=state, log=world.log),
+            step=step,
+            bookkeeping=True,
+        )
     log = world.log
     if log is not None and step.event is not None and step.event.stored:
         log = log.set(len(log), step.event)
@@ -49,8 +56,9 @@ class Session:
 
     def apply(self, op: Operation) -> Step:
         step = self._batch.apply(op)
+        # A rejected or ignored step may still have written bookkeeping (see ``Decision``).
+        self._changed = True
         if step.status is Status.APPLIED:
-            self._changed = True
             event = step.event
             if self._log is not None and event is not None and event.stored:
                 self._log[len(self._log)] = event

@@ -22,12 +22,14 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
 from identity_model.events import Event
 from identity_model.fields import Fields
+from identity_model.identities import neutral_identity_keys
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, Step, StepRecord
 
@@ -68,16 +70,23 @@ MonthlyUsage: TypeAlias = Mapping[str, Mapping[str, int]]
 class Decision(Generic[F]):
     """What ``decide`` found: the step, and the facts ``evolve`` applies.
 
-    ``facts`` is present only when ``step.status`` is applied; a rejected or ignored decision
-    carries nothing to apply.
+    ``facts`` is present when ``step.status`` is applied; a rejected or ignored decision carries
+    nothing to apply, except ``bookkeeping`` (issue #11): state that is no outcome of the
+    operation but must still be written, because the format says it existed before the
+    operation (PostHog: a device named for the first time, its anonymous id fixed) or it is
+    spent whatever the outcome (PostHog: a Python SDK's generated id on a dropped event).
     """
 
     step: Step
     facts: F | None = None
+    bookkeeping: bool = False  # the facts of a rejected or ignored step, written all the same
 
     def __post_init__(self) -> None:
-        if self.facts is not None and self.step.status is not Status.APPLIED:
-            raise ValueError("only an applied decision carries facts")
+        applied = self.step.status is Status.APPLIED
+        if self.facts is not None and not applied and not self.bookkeeping:
+            raise ValueError("only an applied decision carries facts (or bookkeeping)")
+        if self.bookkeeping and (applied or self.facts is None):
+            raise ValueError("bookkeeping is the facts of a rejected or ignored decision")
 
     @property
     def applied(self) -> bool:
@@ -130,7 +139,8 @@ class VendorProfile(Protocol[S, F]):
         ...
 
     def evolve(self, state: S, decision: Decision[F]) -> S:
-        """Applies an applied decision's facts; never called for rejected or ignored ones."""
+        """Applies a decision's facts: an applied one's, or a rejected or ignored one's
+        bookkeeping; never called for a decision without facts."""
         ...
 
     def batch(self, state: S) -> Batch[S]:
@@ -163,6 +173,23 @@ class VendorProfile(Protocol[S, F]):
         """The end of the replay table: the final persons, in lines of text."""
         ...
 
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        """Every identity through which ``op`` can affect, or be affected by, another
+        operation (for replaying by identity component, ``identity_model.partition``). An
+        extra key only joins components; a missing one would split a person. ``()``: the
+        operation names no identity and may only move time."""
+        ...
+
+    def at_end(self, state: S, end: datetime) -> S:
+        """``state`` as judged at the end of a script whose latest timestamp is ``end`` (a
+        component replayed alone ends earlier than the whole script)."""
+        ...
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        """For each list of the report beside ``events``/``persons`` (e.g. ``activity``), the
+        index in ``records`` of the step that made each entry, in report order."""
+        ...
+
 
 class FoldBatch(Generic[S, F]):
     """The plain batch: ``decide`` then ``evolve`` per operation."""
@@ -175,7 +202,7 @@ class FoldBatch(Generic[S, F]):
 
     def apply(self, op: Operation) -> Step:
         decision = self._profile.decide(self._state, op)
-        if decision.applied:
+        if decision.applied or decision.bookkeeping:
             self._state = self._profile.evolve(self._state, decision)
         return decision.step
 
@@ -234,6 +261,15 @@ class ProfileBase(ABC, Generic[S, F]):
         return [f"persons ({len(persons)})"] + [
             f"  {', '.join(person['distinct_ids'])}" for person in persons
         ]
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return neutral_identity_keys(op)
+
+    def at_end(self, state: S, end: datetime) -> S:
+        return state
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        return {}
 
 
 # --- the registry ------------------------------------------------------------------------------

@@ -123,6 +123,33 @@ def _parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )
+    engine = replay_cmd.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report (json, summary); docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
+    )
     replay_cmd.set_defaults(handler=replay.run)
 
     example_cmd = add(
@@ -219,11 +246,24 @@ def _parser() -> argparse.ArgumentParser:
     # --- vendor books (issue #14) ---
     price_cmd.add_argument(
         "--vendor",
-        choices=("posthog", "amplitude"),
+        choices=("posthog", "amplitude", "mixpanel"),
         default="posthog",
-        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus;"
+        " mixpanel reads --plan, --events, --addon)",
     )
-    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
+    price_cmd.add_argument(
+        "--plan",
+        choices=("starter", "plus", "free", "growth", "mtu"),
+        default=None,
+        help="amplitude: starter (default) or plus; mixpanel: free, growth (default) or mtu",
+    )
+    price_cmd.add_argument(
+        "--addon",
+        action="append",
+        choices=("data_pipelines", "group_analytics"),
+        default=[],
+        help="mixpanel: an add-on bought on growth (repeatable)",
+    )
     price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
     price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
     price_cmd.add_argument(

@@ -6,15 +6,18 @@ import argparse
 from typing import TextIO
 
 from identity_model.billing.amplitude import AmplitudeBill, AmplitudePlan, price_month
+from identity_model.billing.mixpanel import price_month as price_mixpanel_month
 from identity_model.billing.pricing import Invoice, InvoiceModel, plain_amount, price, usage_of
-from identity_model.cli.runner import EXIT_OK, book, dump, money
-from identity_model.io.books import load_amplitude_book
+from identity_model.cli.runner import EXIT_OK, UsageError, book, dump, money
+from identity_model.io.books import load_amplitude_book, load_mixpanel_book
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # --- vendor books (issue #14) ---
     if args.vendor == "amplitude":
         return _amplitude(args, out)
+    if args.vendor == "mixpanel":
+        return _mixpanel(args, out)
     # --- end vendor books ---
     invoice = price(
         usage_of(args.anonymous_events, args.identified_events),
@@ -56,7 +59,7 @@ def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
         args.mtu,
         args.events,
         load_amplitude_book(),
-        AmplitudePlan(args.plan),
+        _amplitude_plan(args.plan),
         unit_price=args.unit_price,
         purchased_mtus=args.purchased_mtus,
     )
@@ -77,6 +80,14 @@ def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _amplitude_plan(plan: str | None) -> AmplitudePlan:
+    if plan is None:
+        return AmplitudePlan.STARTER
+    if plan not in set(AmplitudePlan):
+        raise UsageError(f"amplitude has the plans starter and plus, not {plan!r}")
+    return AmplitudePlan(plan)
+
+
 def _write_amplitude_bill(out: TextIO, bill: AmplitudeBill, events: int) -> None:
     invoice = bill.invoice
     out.write(f"book {invoice.book}, plan {bill.plan.value}\n")
@@ -94,3 +105,30 @@ def _write_amplitude_bill(out: TextIO, bill: AmplitudeBill, events: int) -> None
     out.write(f"{'total':<20} {'':>31} {money(invoice.total, invoice.currency):>18}\n")
     if bill.over_free_limit:
         out.write("over_free_limit: over the free plan's MTUs (never charged; flagged)\n")
+
+
+# --- Mixpanel (issue #14) ----------------------------------------------------------------------
+
+
+def _mixpanel(args: argparse.Namespace, out: TextIO) -> int:
+    """A month of Mixpanel billable events on Free, Growth (+ add-ons) or MTU (PRV-01..04)."""
+    bill = price_mixpanel_month(
+        args.events, load_mixpanel_book(), args.plan or "growth", tuple(args.addon)
+    )
+    if args.format == "json":
+        dump(
+            {
+                **bill.invoice.as_json(),
+                "vendor": "mixpanel",
+                "plan": bill.plan,
+                "addons": sorted(set(args.addon)),
+                "over_free_limit": bill.over_free_limit,
+            },
+            out,
+        )
+        return EXIT_OK
+    out.write(f"plan {bill.plan}\n")
+    _write_invoice(out, bill.invoice)
+    if bill.over_free_limit:
+        out.write("over_free_limit: over the free plan's 1M events (never charged; flagged)\n")
+    return EXIT_OK

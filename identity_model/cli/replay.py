@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from identity_model.billing.pricing import monthly_usage, price_months
-from identity_model.cli.exports import runner_for
+from identity_model.cli.exports import ExportRunner, runner_for
 from identity_model.cli.runner import (
     EXIT_FAILED,
     EXIT_OK,
     Runner,
+    UsageError,
     book,
     dump,
     free_events,
@@ -155,6 +156,15 @@ def one_session(config: Any) -> list[Session]:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     runner = runner_for(args, overrides(args))
+    if getattr(args, "engine", "local") == "dask":
+        if isinstance(runner, ExportRunner):
+            raise UsageError(
+                "--engine dask replays scripts of ours: write the export as one first "
+                "(identity-model import)"
+            )
+        from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
+
+        return dask_engine.run(args, runner, out, err)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain)
         (session,) = runner.run(

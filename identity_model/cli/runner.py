@@ -99,6 +99,17 @@ class Runner:
     def config(self) -> Config:
         return self.reader.config
 
+    def texts(self, err: TextIO, stack: ExitStack) -> Iterator[tuple[int, str | None]]:
+        """Every line, numbered, as text (``None``: not UTF-8)."""
+        handle, size = (
+            (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+        )
+        for number, raw in enumerate(_lines(handle, size, err), start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
             handle, size = (
@@ -151,6 +162,13 @@ class Runner:
         for record in self.rejected:
             codes = ",".join(record.codes)
             err.write(f"{self.label}:{record.line}: {codes}: {record.message}\n")
+
+
+def numbered_lines(
+    runner: Runner, err: TextIO, stack: ExitStack
+) -> Iterator[tuple[int, str | None]]:
+    """The runner's input as numbered text lines (for engines that read the text twice)."""
+    return runner.texts(err, stack)
 
 
 def book(name: str, free: int | None) -> PriceBook:

@@ -11,6 +11,9 @@ from typing import Any
 
 from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
 from identity_model.billing.amplitude import AmplitudeBook, parse_book
+from identity_model.billing.mixpanel import BOOK as MIXPANEL_BOOK  # issue #14
+from identity_model.billing.mixpanel import MixpanelBook
+from identity_model.billing.mixpanel import parse_book as parse_mixpanel_book
 from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
 from identity_model.errors import Code, IdentityError
 
@@ -85,3 +88,11 @@ def shipped_book_data(name: str) -> Any:
 
 
 # --- end vendors' own book shapes ---
+
+
+# --- Mixpanel (issue #14) ----------------------------------------------------------------------
+
+
+def load_mixpanel_book() -> MixpanelBook:
+    """The shipped Mixpanel book (Free, Growth, add-ons): ``mixpanel-events-2026``."""
+    return parse_mixpanel_book(shipped_book_data(MIXPANEL_BOOK))

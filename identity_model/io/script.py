@@ -118,6 +118,15 @@ class ScriptReader:
         self._seen_operation = False
         self._last_time: datetime | None = None
 
+    @classmethod
+    def under(cls, config: Config) -> ScriptReader:
+        """A reader of operation lines for a script whose config is already known (a worker
+        reading its share of a partitioned script)."""
+        reader = cls()
+        reader._configure(config)
+        reader._seen_operation = True
+        return reader
+
     def _configure(self, config: Config) -> None:
         self.config = config
         self._profile = vendor_named(config.vendor)
@@ -170,7 +179,7 @@ class ScriptReader:
                 raise IdentityError(
                     Code.INVALID_OPERATION, 'every operation has an "op" string', line=number
                 )
-            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp)
+            fields = Fields(raw, number, op_name, self.config.vendor, self._timestamp, self.config)
             op: Operation | None = self._profile.parse_operation(op_name, fields)
             if op is None:
                 op = read_neutral(fields)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from identity_model.events import Event
+from identity_model.identities import neutral_identity_keys
 from identity_model.operations import Config, Operation
 from identity_model.outcome import StepRecord
 from identity_model.vendor import Decision, MonthlyUsage, ProfileBase
@@ -21,10 +22,18 @@ from identity_model.vendors.amplitude.state import (
 )
 from identity_model.vendors.amplitude.usage import meters
 
+# AMP-13 counts an event in the month of the latest event so far, across all users: a clock
+# shared by every identity (order-dependent, not a sum), so a partitioned replay keeps all of
+# Amplitude's operations in one component (docs/scale.md).
+SHARED_CLOCK = "amplitude\x00ingestion-clock"
+
 
 class Amplitude(ProfileBase[AmplitudeState, Facts]):
     """MTU billing is priced by ``billing.amplitude`` (its book is not PostHog's
     kind), so the replay table shows no cost."""
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return (SHARED_CLOCK, *neutral_identity_keys(op))
 
     name = VENDOR_NAME
 

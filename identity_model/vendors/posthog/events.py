@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from identity_model.events import BillingKind
+from identity_model.jsontypes import EMPTY_OBJECT, JsonObject
 from identity_model.rules import RuleId
 
 
@@ -81,6 +82,8 @@ class ProcessedEvent:
     billable: bool
     device: str | None
     rules: tuple[RuleId, ...]
+    # the properties as they reached ingestion (the report's "sent")
+    sent: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
     # Derived from person_mode and billable when the event is made:
     processed_as: BillingKind | None = field(init=False)  # the kind it was processed as
     # PR-01: the billing kind is fixed here, when the event is processed, and never changes.

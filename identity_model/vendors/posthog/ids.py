@@ -149,3 +149,19 @@ def js_truthy(value: Json) -> bool:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value != 0
     return True
+
+
+def _is_array_index(key: str) -> bool:
+    return key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+
+
+def js_key_order(value: Json) -> Json:
+    """Objects in JavaScript's own key order (``JSON.stringify``): integer-like keys ascending,
+    then the others as inserted; arrays and scalars as they are."""
+    if isinstance(value, Mapping):
+        index = sorted((key for key in value if _is_array_index(key)), key=int)
+        rest = [key for key in value if not _is_array_index(key)]
+        return {key: js_key_order(value[key]) for key in (*index, *rest)}
+    if isinstance(value, list | tuple):
+        return [js_key_order(item) for item in value]
+    return value

@@ -31,9 +31,13 @@ from identity_model.vendors.posthog.persons import Person, PersonKey
 from identity_model.vendors.posthog.properties import (
     EMPTY_PROPERTIES,
     NO_UPDATES,
+    PersonProperties,
+    PropertyUpdates,
     apply_updates,
+    lift_event_properties,
     merge_properties,
     updates_of,
+    worth_writing,
 )
 from identity_model.vendors.posthog.state import Facts, GroupKey, GroupProperties, View
 
@@ -42,6 +46,10 @@ CREATE_ALIAS = "$create_alias"
 MERGE_DANGEROUSLY = "$merge_dangerously"
 GROUP_IDENTIFY = "$groupidentify"
 PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
+# `PERSON_EVENTS` of person-update.ts: their property changes are always written.
+FORCED_UPDATE_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, "$set"})
+# `NO_PERSON_UPDATE_EVENTS`: they never change an existing person.
+NO_PERSON_UPDATE_EVENTS = frozenset({"$exception", "$$heatmap"})
 FORCE_UPGRADE_GRACE = timedelta(minutes=1)
 DROP_RULE: Final = "SV-23"  # a personless merge or group event is dropped
 
@@ -195,6 +203,7 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
     captured = capture_distinct_id(op.distinct_id, op.properties)
     distinct_id = captured.distinct_id
     if distinct_id is None:
+        # SRV-07: an SDK that refuses an id-less call sends no line; a line without one is this.
         return Decision(
             step=Step(
                 status=Status.REJECTED,
@@ -203,8 +212,8 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
                 message="no usable distinct id (root distinct_id, then properties.distinct_id)",
             )
         )
-    processing, flag_codes = _processes_person(op.properties)
-    rules: tuple[RuleId, ...] = (*captured.rules, "SV-22")
+    processing, flag_codes, flag_rule = _processes_person(view, op.properties)
+    rules: tuple[RuleId, ...] = (*captured.rules, flag_rule)
     codes = captured.codes + flag_codes
     if processing:
         change, group = _person_event(view, op, distinct_id)
@@ -213,6 +222,7 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
         mode = PersonMode.FULL
     elif op.event in PERSON_ONLY_EVENTS:
         # A personless merge/group event is dropped: not stored, not billed.
+        # SRV-01: so is a Node identify without any id (generated id, flag forced false).
         rules += (DROP_RULE,)
         dropped = _event(op, None, distinct_id, PersonMode.DROPPED, rules, device)
         return Decision(
@@ -262,18 +272,25 @@ def _event(
         billable=billable,
         device=device,
         rules=rules,
+        sent=op.properties,
     )
 
 
-def _processes_person(properties: JsonObject) -> tuple[bool, tuple[Code, ...]]:
+def _processes_person(
+    view: View, properties: JsonObject
+) -> tuple[bool, tuple[Code, ...], ServerRule]:
     """SV-22: only the JSON boolean ``false`` turns person processing off."""
-    # SV-32: no team-level opt-out exists in the model; only the event's own flag counts.
+    if view.config.person_processing_opt_out:
+        return False, (), "SV-32"  # the team opt-out stamps `$process_person_profile: false`
+    # SRV-04: a caller's flag on a generated id is kept (Go, Python); `true` makes a person.
+    # SRV-05: Ruby, PHP and Java send a generated id with `false` unless the caller set it.
+    # SRV-06: Rust's add_group sets `true`: the random id gets a person.
     value = properties.get("$process_person_profile", _MISSING)
     if value is False:
-        return False, ()
+        return False, (), "SV-22"
     if value is _MISSING or value is True:
-        return True, ()
-    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,)
+        return True, (), "SV-22"
+    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,), "SV-22"
 
 
 def _personless_event(
@@ -306,10 +323,14 @@ def _person_event(
     rules: tuple[RuleId, ...] = ("SV-29",)
     group = None
     if op.event == GROUP_IDENTIFY:
+        # SRV-03: Node, Ruby and Go send it under "$<type>_<key>": one person per group.
         group = _group_update(view, op.properties)
         updates = NO_UPDATES  # its `$set*` are always stripped (see SV-24)
     else:
-        updates = updates_of(op.properties)
+        lifted = lift_event_properties(op.properties)
+        if lifted is not op.properties:
+            rules += ("SV-20",)  # event properties copied into `$set` and `$set_once`
+        updates = updates_of(lifted)
     source = _merge_source(op)
     if source is not None:
         rules += ("SV-08",)
@@ -320,6 +341,7 @@ def _person_event(
         owners, redirect = merge.owners, merge.redirect
     else:
         if op.event == IDENTIFY:
+            # SRV-02: a server SDK's identify has no `$anon_distinct_id`: it links nothing.
             rules += ("SV-10",)  # nothing to merge: a plain person event
         key = view.graph.key_of(distinct_id)
         person = None if key is None else view.graph.person(key)
@@ -330,7 +352,9 @@ def _person_event(
             properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
         )
         changed, owners = True, (*owners, (distinct_id, key))
-    elif not updates.is_empty:
+    elif not updates.is_empty and op.event in NO_PERSON_UPDATE_EVENTS:
+        rules += ("SV-34",)  # `$exception` and `$$heatmap` never change an existing person
+    elif not updates.is_empty and _writes(op, person.properties, updates):
         rules += ("SV-18",)
         # SV-19: updates apply in processing order (timestamps do not reorder them).
         properties = apply_updates(person.properties, updates)
@@ -346,6 +370,11 @@ def _person_event(
         redirect=redirect,
     )
     return change, group
+
+
+def _writes(op: Ingest, current: PersonProperties, updates: PropertyUpdates) -> bool:
+    """Whether an existing person takes this ordinary or person event's updates (SV-20)."""
+    return op.event in FORCED_UPDATE_EVENTS or worth_writing(current, updates)
 
 
 def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupProperties] | None:

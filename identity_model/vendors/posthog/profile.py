@@ -8,6 +8,7 @@ from typing import Any
 from identity_model.billing.pricing import DEFAULT_BOOK
 from identity_model.errors import Code
 from identity_model.events import Event
+from identity_model.fields import Fields
 from identity_model.operations import (
     Alias,
     Capture,
@@ -20,17 +21,32 @@ from identity_model.operations import (
     Reset,
     SetPersonProperties,
     op_name,
+    read_one_of,
 )
 from identity_model.outcome import Step, StepRecord, rejected
 from identity_model.vendor import Batch, Decision, MonthlyUsage, ProfileBase
 from identity_model.vendors.posthog import report as views
 from identity_model.vendors.posthog.client import decide_client
-from identity_model.vendors.posthog.config import NAME, PostHogConfig, parse_config
+from identity_model.vendors.posthog.config import NAME, ClientFlavour, PostHogConfig, parse_config
 from identity_model.vendors.posthog.ingestion import decide_ingest
+from identity_model.vendors.posthog.operations import MobileCapture
+from identity_model.vendors.posthog.python_client import decide_python_call
+from identity_model.vendors.posthog.python_sdk import (
+    PYTHON_OPERATIONS,
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyGroupIdentify,
+    PySet,
+    Tag,
+)
 from identity_model.vendors.posthog.state import Facts, PostHogState, StateBuilder, View
 
 
 def decide(view: View, op: Operation) -> Decision[Facts]:
+    python = view.config.client is ClientFlavour.PYTHON
     match op:
         case Ingest():
             return decide_ingest(view, op)
@@ -42,13 +58,25 @@ def decide(view: View, op: Operation) -> Decision[Facts]:
             | Group()
             | SetPersonProperties()
             | CreatePersonProfile()
-        ):
+        ) if not python:
             return decide_client(view, op)
+        case (
+            PyCapture()
+            | PySet()
+            | PyAlias()
+            | PyGroupIdentify()
+            | NewContext()
+            | EndContext()
+            | IdentifyContext()
+            | Tag()
+        ) if python:
+            return decide_python_call(view, op)
         case _:
             return Decision(
                 step=rejected(
                     Code.INVALID_OPERATION,
-                    f"{op_name(op)} is not an operation of vendor {NAME!r}",
+                    f"{op_name(op)} is not an operation of vendor {NAME!r} "
+                    f"with client {view.config.client.value!r}",
                 )
             )
 
@@ -77,6 +105,16 @@ class PostHog(ProfileBase[PostHogState, Facts]):
 
     def parse_config(self, raw: Mapping[str, Any]) -> PostHogConfig:
         return parse_config(raw)
+
+    def parse_operation(self, name: str, fields: Fields) -> Operation | None:
+        """The SDK flavour's own operations (format extension, issue #11): the Python SDK's
+        calls, and the mobile SDKs' capture; everything else is vendor-neutral."""
+        client = fields.config.client if isinstance(fields.config, PostHogConfig) else None
+        if client is ClientFlavour.PYTHON and name != Ingest.OP:
+            return read_one_of(PYTHON_OPERATIONS, fields)
+        if client is ClientFlavour.MOBILE and name == MobileCapture.OP:
+            return read_one_of({MobileCapture.OP: MobileCapture}, fields)
+        return None
 
     def empty_state(self, config: Config) -> PostHogState:
         if not isinstance(config, PostHogConfig):

@@ -12,6 +12,7 @@ from identity_model.jsontypes import thaw
 from identity_model.outcome import Step, StepRecord
 from identity_model.rules import DECISIVE_SERVER_RULES
 from identity_model.vendor import MonthlyUsage
+from identity_model.vendors.posthog.events import ProcessedEvent
 from identity_model.vendors.posthog.persons import PersonGraph, PersonKey
 from identity_model.vendors.posthog.state import PostHogState
 
@@ -46,6 +47,8 @@ def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]
                 "distinct_id": event.distinct_id,
                 "billed_as": None if billed is None else billed.value,
                 "person": None if key is None else person_index[key],
+                # The event's properties as they reached ingestion (issue #11).
+                "sent": thaw(event.sent) if isinstance(event, ProcessedEvent) else {},
             }
         )
     return {

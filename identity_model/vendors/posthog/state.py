@@ -24,6 +24,7 @@ from identity_model.vendors.posthog.persons import (
     PersonGraph,
     PersonKey,
 )
+from identity_model.vendors.posthog.python_sdk import PyDevice
 
 GroupKey = tuple[str, str]
 GroupProperties = Map[str, Json]
@@ -35,6 +36,7 @@ class Facts:
     """What one applied operation writes, in this order."""
 
     device: Device | None = None  # the device to remember
+    python_device: PyDevice | None = None  # the Python device to remember (client: python)
     group: tuple[GroupKey, GroupProperties] | None = None  # a group's new properties
     owners: tuple[tuple[str, PersonKey], ...] = ()  # distinct ids given to a person
     redirect: tuple[PersonKey, PersonKey] | None = None  # a merged-away key -> the kept key
@@ -47,6 +49,7 @@ class PostHogState:
     config: PostHogConfig
     graph: PersonGraph = field(default_factory=PersonGraph)
     devices: Map[str, Device] = field(default_factory=Map)
+    python_devices: Map[str, PyDevice] = field(default_factory=Map)
     groups: Map[GroupKey, GroupProperties] = field(default_factory=Map)
     stored_events: int = 0  # events stored so far: the next stored event's seq
     usage: Map[str, Usage] = field(default_factory=Map)  # month -> billed events by kind
@@ -64,6 +67,9 @@ class PostHogState:
     def group(self, key: GroupKey) -> GroupProperties:
         return self.groups.get(key, NO_GROUP)
 
+    def python_device(self, name: str) -> PyDevice | None:
+        return self.python_devices.get(name)
+
 
 class View(Protocol):
     """What the rules read: a ``PostHogState`` or a ``StateBuilder`` (same answers)."""
@@ -79,6 +85,8 @@ class View(Protocol):
 
     def device(self, name: str) -> Device | None: ...
 
+    def python_device(self, name: str) -> PyDevice | None: ...
+
     def group(self, key: GroupKey) -> GroupProperties: ...
 
 
@@ -86,7 +94,16 @@ class StateBuilder:
     """Mutable, single-threaded builder over a ``PostHogState``; nothing it writes is visible
     in any state until ``finish``."""
 
-    __slots__ = ("_devices", "_groups", "_usage", "config", "graph", "stored_events", "usage")
+    __slots__ = (
+        "_devices",
+        "_groups",
+        "_python_devices",
+        "_usage",
+        "config",
+        "graph",
+        "stored_events",
+        "usage",
+    )
 
     def __init__(self, state: PostHogState) -> None:
         self.config = state.config
@@ -95,6 +112,7 @@ class StateBuilder:
 
     def _load(self, state: PostHogState) -> None:
         self._devices = state.devices.mutate()
+        self._python_devices = state.python_devices.mutate()
         self._groups = state.groups.mutate()
         self.stored_events = state.stored_events
         self.usage = state.usage
@@ -103,12 +121,17 @@ class StateBuilder:
     def device(self, name: str) -> Device | None:
         return self._devices.get(name)
 
+    def python_device(self, name: str) -> PyDevice | None:
+        return self._python_devices.get(name)
+
     def group(self, key: GroupKey) -> GroupProperties:
         return self._groups.get(key, NO_GROUP)
 
     def write(self, facts: Facts) -> None:
         if facts.device is not None:
             self._devices[facts.device.name] = facts.device
+        if facts.python_device is not None:
+            self._python_devices[facts.python_device.name] = facts.python_device
         if facts.group is not None:
             self._groups[facts.group[0]] = facts.group[1]
         graph = self.graph
@@ -137,6 +160,7 @@ class StateBuilder:
             config=self.config,
             graph=self.graph.finish(),
             devices=self._devices.finish(),
+            python_devices=self._python_devices.finish(),
             groups=self._groups.finish(),
             stored_events=self.stored_events,
             usage=usage,
