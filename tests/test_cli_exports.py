@@ -156,6 +156,11 @@ def test_import_to_standard_output_with_a_config_line() -> None:
         (("import", "-"), b'{"op": "capture"}\n', "-:1: this is a script of ours already"),
         (("replay", "-", "-"), None, "standard input (-) can be read only once"),
         (("replay", "--from", "amplitude"), None, "--from amplitude needs the export's PATH"),
+        (
+            ("replay", str(SEGMENT), "--engine", "dask", "--format", "summary"),
+            None,
+            "--engine dask replays scripts of ours",
+        ),
         (("replay", str(FIXTURES / "README.md"), str(SEGMENT)), None, "one script at a time"),
         (("replay", "--from", "segment", "/no/such/dir"), None, "/no/such/dir: cannot read"),
     ],
