@@ -14,7 +14,7 @@ content/amplitude.rs`` and ``amplitude/identify.rs`` in PostHog/posthog; docs/im
   other names pass through, ``$identify`` included (with no ``$anon_distinct_id``);
 - the first time a (``user_id``, ``device_id``) pair is seen, an ``$identify`` from the
   trimmed user id with ``$anon_distinct_id`` = the trimmed device id goes first
-  (``generate_identify_events``, on by default in PostHog's import API);
+  (``generate_identify_events``, default true in ``posthog/api/batch_imports.py``);
 - ``event_properties`` are the properties, with ``$amplitude_*`` ids, ``$device_id``, geo,
   device and page properties added; some of them also go to ``$set``, the ``initial_*`` user
   properties (not ``"EMPTY"``) to ``$set_once``; ``groups`` become ``$groups``.

@@ -14,7 +14,7 @@ content/mixpanel.rs`` in PostHog/posthog; docs/importing.md, "Mixpanel"):
   with ``alias`` merges, ``$merge`` is an ordinary event);
 - the first time a (``$user_id``, ``$device_id``) pair is seen, an ``$identify`` from the
   user id with ``$anon_distinct_id`` = the device id goes first (``generate_identify_events``,
-  on by default in PostHog's import API);
+  default true in ``posthog/api/batch_imports.py``);
 - geo properties are renamed, Mixpanel's own bookkeeping properties dropped, the
   browser/OS/geo/URL ones copied to ``$set`` and the ``$initial_*`` ones to ``$set_once``.
 """
