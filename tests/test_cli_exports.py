@@ -236,3 +236,11 @@ def test_scripts_are_still_scripts(tmp_path: Path) -> None:
     result = cli("replay", str(script), "--format", "summary")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"]["applied"] == 1
+
+
+def test_a_gzipped_script_of_ours_replays(tmp_path: Path) -> None:
+    script = tmp_path / "repro.jsonl.gz"
+    script.write_bytes(gzip.compress(b'{"op": "ingest", "distinct_id": "u1", "event": "e"}\n'))
+    result = cli("replay", str(script), "--format", "summary")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["steps"]["applied"] == 1

@@ -8,6 +8,7 @@ checks failed, 2 usage error.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
@@ -48,6 +49,10 @@ def _open_binary(
         return (sys.stdin.buffer if stdin is None else stdin), None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
+        if path.endswith(".gz"):  # a gzipped script (issue #13 reads .gz exports too)
+            unzipped: IO[bytes] = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+            stack.callback(unzipped.close)
+            return unzipped, None
         return handle, os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
