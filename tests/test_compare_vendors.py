@@ -263,3 +263,16 @@ def test_a_bad_bill_setting_is_a_usage_error(setting: str) -> None:
     assert result.returncode == 2, setting
     assert "--bill" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_vendors_export_is_compared_too() -> None:
+    """#13 with #14: a Segment export (--from) replayed under every vendor in one pass."""
+    fixture = Path(__file__).parent / "fixtures" / "importers" / "segment-archive.jsonl"
+    result = cli(
+        "compare", "--vendors", VENDORS, "--from", "segment", str(fixture), "--format", "json"
+    )
+    assert result.returncode == 1  # the fixture has records every importer rejects
+    data = json.loads(result.stdout)
+    assert data["order"] == VENDORS.split(",")
+    assert all(column["persons"]["count"] > 0 for column in data["vendors"].values())
+    assert "(segment export)" in data["file"]

@@ -1,4 +1,4 @@
-"""The ``identity-model`` command line: replay, example, explain, compare, check, price.
+"""The ``identity-model`` command line: replay, example, explain, compare, import, check, price.
 
 One module per command (``cli/<command>.py``, each a ``run(args, out, err) -> int``) over one
 runner (``cli/runner.py``). The only modules besides ``identity_model.io`` that read or write
@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
-from identity_model.cli import check, compare, example, explain, price, replay
+from identity_model.cli import check, compare, example, explain, imports, price, replay
+from identity_model.cli.exports import add_export_arguments
 from identity_model.cli.runner import EXAMPLE, EXIT_OK, EXIT_USAGE, UsageError, example_names
 from identity_model.errors import IdentityError
 from identity_model.vendor import DEFAULT_VENDOR, PriceInput, vendor_named, vendor_names
@@ -37,6 +38,8 @@ examples:
   identity-model compare my.jsonl            the same traffic under identified_only, always, never
   identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl
                                              the same traffic under each vendor, side by side
+  identity-model replay --from segment logs/ --format summary    a vendor's export (also compare)
+  identity-model import --from mixpanel export.jsonl > my.jsonl  an export as a script of ours
   identity-model check spec_tests/cases      run conformance cases
   identity-model price --anonymous-events 5000000 --identified-events 5000000
   identity-model price --vendor segment --mtu 30000
@@ -110,19 +113,20 @@ def _parser() -> argparse.ArgumentParser:
 
     replay_cmd = add(
         "replay",
-        "replay a script (JSON Lines, one operation a line) and show what happened",
+        "replay a script (JSON Lines, one operation a line) or a vendor's export and show what "
+        "happened",
         "examples:\n  identity-model replay                       the built-in example\n"
         "  identity-model replay my.jsonl --explain\n"
         "  identity-model replay my.jsonl --person-profiles always --format json\n"
-        "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
+        "  zcat big.jsonl.gz | identity-model replay - --format summary\n"
+        "  identity-model replay --from segment segment-logs/ --format summary\n"
+        "  identity-model replay export.jsonl.gz        a vendor's export, the vendor guessed\n\n"
         'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
         "'identity-model example' and docs/conformance-format.md.\n\n"
         "text and summary stream the file (memory holds the model's state, not the lines);\n"
         "json keeps one small record per line to print the whole report at the end.",
     )
-    replay_cmd.add_argument(
-        "file", nargs="?", help="the script, - for standard input; none: the built-in example"
-    )
+    add_export_arguments(replay_cmd, paths_required=False)
     replay_cmd.add_argument(
         "--format",
         choices=("text", "json", "summary"),
@@ -205,9 +209,7 @@ def _parser() -> argparse.ArgumentParser:
         "With --vendors the vendor the config line names keeps its settings; every other vendor\n"
         "starts from its own defaults (--person-profiles still sets PostHog's mode).",
     )
-    compare_cmd.add_argument(
-        "file", help="the script, or - for standard input (read once, all modes at a time)"
-    )
+    add_export_arguments(compare_cmd, paths_required=True)
     compare_cmd.add_argument("--format", choices=("text", "json"), default="text")
     compare_cmd.add_argument(
         "--model",
@@ -241,6 +243,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     # --- end the cross-vendor what-if ---
     compare_cmd.set_defaults(handler=compare.run)
+
+    # --- import (issue #13): a vendor's export as a script of ours -------------------------
+    import_cmd = add(
+        "import",
+        "write a vendor's export (PostHog, Segment, Mixpanel, Amplitude) as a script of ours",
+        "examples:\n  identity-model import --from segment segment-logs/ > repro.jsonl\n"
+        "  identity-model import export.json.gz -o repro.jsonl     the vendor guessed\n\n"
+        "One ingest line per operation; a rejected record is a // FILE:LINE: code: message\n"
+        "comment. Replaying the script gives the export's report (docs/importing.md).",
+    )
+    add_export_arguments(import_cmd, paths_required=True)
+    import_cmd.add_argument("-o", "--output", help="the script file (default: standard output)")
+    import_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="write a config line with this person_profiles mode",
+    )
+    import_cmd.set_defaults(handler=imports.run)
+    # --- end of import ------------------------------------------------------------------
 
     check_cmd = add(
         "check",

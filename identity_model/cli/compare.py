@@ -12,7 +12,8 @@ from typing import Any, TextIO
 from identity_model.billing.eligibility import FeatureTally
 from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel, monthly_usage, price_months
 from identity_model.cli import compare_vendors
-from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, book, dump
+from identity_model.cli.exports import runner_for
+from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError, book, dump
 from identity_model.cli.runner import free_events as free_events_of
 from identity_model.operations import Config
 from identity_model.outcome import StepRecord
@@ -33,14 +34,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     args.book = args.book or DEFAULT_BOOK
     args.model = args.model or InvoiceModel.BASE_PLUS_ADDON.value
     # --- end the cross-vendor what-if ---
-    runner = Runner(args.file, {})
+    runner = runner_for(args, {})
     modes: list[str] = []
     tallies: list[FeatureTally] = []
 
     def open_sessions(config: Config) -> list[Session]:
         current = getattr(config, MODES, None)
         if current is None:
-            raise UsageError(f"{args.file}: compare needs a PostHog script ({MODES} modes)")
+            raise UsageError(f"{runner.path}: compare needs a PostHog script ({MODES} modes)")
         for mode in type(current):
             modes.append(str(mode))
             tallies.append(FeatureTally())
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out,
         )
     else:
-        _write_comparison(out, args.file, columns, args.book)
+        _write_comparison(out, runner.label, columns, args.book)
     return EXIT_FAILED if runner.any_rejected else EXIT_OK
 
 

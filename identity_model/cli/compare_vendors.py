@@ -23,8 +23,9 @@ from decimal import Decimal
 from typing import Any, TextIO, assert_never
 
 from identity_model.billing.pricing import Bill
+from identity_model.cli.exports import runner_for
 from identity_model.cli.price import options_given
-from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, dump, money
+from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError, dump, money
 from identity_model.io.script import configure
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
@@ -34,6 +35,7 @@ from identity_model.world import World, empty_world
 
 FORMAT = "identity-model-compare-vendors/1"
 MODES = "person_profiles"  # the one vendor setting shown when a vendor has it (PostHog)
+REJECTED_SHOWN = 50  # rejected lines written to stderr, at most
 
 
 def bill_settings(texts: Sequence[str] | None, names: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if value is not None and not readers:
             raise UsageError(f"--{option}: no vendor of --vendors {args.vendors} reads it")
     overrides = {MODES: args.person_profiles} if args.person_profiles else {}
-    runner = Runner(args.file, overrides)
+    runner = runner_for(args, overrides)  # a script, or a vendor's export (--from, #13)
     tallies = {name: Tally() for name in names}
 
     def open_sessions(config: Config) -> list[Session]:
@@ -229,14 +231,18 @@ def _bill(bills: Mapping[str, Bill] | None) -> dict[str, Any] | None:
 
 
 def _report_rejected(err: TextIO, label: str, tallies: dict[str, Tally]) -> None:
-    """Each rejected line once, with the vendors that rejected it."""
+    """Each rejected line once, with the vendors that rejected it (the first
+    ``REJECTED_SHOWN``; then how many more)."""
     seen: dict[tuple[int, str, str], list[str]] = {}
     for name, tally in tallies.items():
         for record in tally.rejected:
             key = (record.line, ",".join(record.codes), record.message)
             seen.setdefault(key, []).append(name)
-    for (line, codes, message), names in sorted(seen.items()):
-        err.write(f"{label}:{line}: {codes}: {message} ({', '.join(names)})\n")
+    for (line, codes, message), names in sorted(seen.items())[:REJECTED_SHOWN]:
+        said = f": {message}" if message else ""
+        err.write(f"{label}:{line}: {codes}{said} ({', '.join(names)})\n")
+    if len(seen) > REJECTED_SHOWN:
+        err.write(f"... and {len(seen) - REJECTED_SHOWN} more rejected lines\n")
 
 
 # --- text --------------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TextIO
 
+from identity_model.cli.exports import ExportRunner, runner_for
 from identity_model.cli.price import options_given
 from identity_model.cli.runner import (
     EXIT_FAILED,
     EXIT_OK,
     Runner,
+    UsageError,
     dump,
     money,
 )
@@ -166,8 +168,13 @@ def one_session(config: Any) -> list[Session]:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    runner = Runner(args.file, overrides(args))
+    runner = runner_for(args, overrides(args))
     if getattr(args, "engine", "local") == "dask":
+        if isinstance(runner, ExportRunner):
+            raise UsageError(
+                "--engine dask replays scripts of ours: write the export as one first "
+                "(identity-model import)"
+            )
         from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
 
         return dask_engine.run(args, runner, out, err)

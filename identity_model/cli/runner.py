@@ -8,6 +8,7 @@ checks failed, 2 usage error.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
@@ -55,11 +56,17 @@ def example_bytes(name: str = EXAMPLE) -> bytes:
     return (resources.files("identity_model") / "examples" / file).read_bytes()
 
 
-def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
+def _open_binary(
+    path: str, stack: ExitStack, stdin: IO[bytes] | None = None
+) -> tuple[IO[bytes], int | None]:
     if path == "-":
-        return sys.stdin.buffer, None
+        return (sys.stdin.buffer if stdin is None else stdin), None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
+        if path.endswith(".gz"):  # a gzipped script (issue #13 reads .gz exports too)
+            unzipped: IO[bytes] = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+            stack.callback(unzipped.close)
+            return unzipped, None
         return handle, os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
@@ -96,8 +103,11 @@ class Runner:
     """Streams one script, read once, into the sessions ``open_sessions`` opens for its
     config; the first session's rejected lines are reported on stderr."""
 
-    def __init__(self, path: str | None, overrides: dict[str, Any]) -> None:
+    def __init__(
+        self, path: str | None, overrides: dict[str, Any], *, stdin: IO[bytes] | None = None
+    ) -> None:
         self.path = path
+        self.stdin = stdin  # standard input already sniffed (cli/exports.py), else sys.stdin
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
         self.rejected: list[StepRecord] = []
@@ -110,7 +120,9 @@ class Runner:
 
     def texts(self, err: TextIO, stack: ExitStack) -> Iterator[tuple[int, str | None]]:
         """Every line, numbered, as text (``None``: not UTF-8)."""
-        handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+        handle, size = (
+            (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+        )
         for number, raw in enumerate(_lines(handle, size, err), start=1):
             try:
                 yield number, raw.decode("utf-8")
@@ -119,7 +131,9 @@ class Runner:
 
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
-            handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+            handle, size = (
+                (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+            )
             for number, raw in enumerate(_lines(handle, size, err), start=1):
                 try:
                     text = raw.decode("utf-8")
@@ -151,13 +165,17 @@ class Runner:
             first = records[0]
             self.outcomes[first.status] += 1
             if first.status is Status.REJECTED:
-                self.rejected.append(first)
+                self.note_rejected(first)
             self.any_rejected = self.any_rejected or any(
                 record.status is Status.REJECTED for record in records
             )
             if on_records is not None:
                 on_records(records, opened)
         return opened
+
+    def note_rejected(self, record: StepRecord) -> None:
+        """A rejected step of the first session (an export runner keeps only a few)."""
+        self.rejected.append(record)
 
     def report_rejected(self, err: TextIO) -> None:
         for record in self.rejected:
