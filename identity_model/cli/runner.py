@@ -8,6 +8,7 @@ checks failed, 2 usage error.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
@@ -33,7 +34,19 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 PROGRESS_MIN_BYTES = 256 * 1024  # about a few thousand lines
-EXAMPLE = "first-visit.jsonl"
+EXAMPLE = "first-visit.jsonl"  # the built-in example (replay with no file)
+
+
+def example_names() -> tuple[str, ...]:
+    """The shipped example scripts by name (``identity-model example --name NAME``)."""
+    folder = resources.files("identity_model") / "examples"
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".jsonl")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".jsonl")
+        )
+    )
 
 
 class UsageError(Exception):
@@ -45,17 +58,25 @@ class RefusedRun(Exception):
     the book cannot hold): ``FILE:LINE: code: message`` on stderr, nothing replayed, exit 2."""
 
 
-def example_bytes() -> bytes:
-    return (resources.files("identity_model") / "examples" / EXAMPLE).read_bytes()
+def example_bytes(name: str = EXAMPLE) -> bytes:
+    """A shipped example script (``first-visit.jsonl`` or a name from ``example_names``)."""
+    file = name if name.endswith(".jsonl") else f"{name}.jsonl"
+    return (resources.files("identity_model") / "examples" / file).read_bytes()
 
 
-def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
+def _open_binary(
+    path: str, stack: ExitStack, stdin: IO[bytes] | None = None
+) -> tuple[IO[bytes], int | None]:
     if path == "-":
-        if sys.stdin is None:  # started with <&- (#17)
+        if stdin is None and sys.stdin is None:  # started with <&- (#17)
             raise IdentityError(Code.IO_ERROR, "standard input is closed")
-        return sys.stdin.buffer, None
+        return (sys.stdin.buffer if stdin is None else stdin), None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
+        if path.endswith(".gz"):  # a gzipped script (issue #13 reads .gz exports too)
+            unzipped: IO[bytes] = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+            stack.callback(unzipped.close)
+            return unzipped, None
         return handle, os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
@@ -93,11 +114,15 @@ class Runner:
     """Streams one script, read once, into the sessions ``open_sessions`` opens for its
     config; the first session's rejected lines are reported on stderr."""
 
-    def __init__(self, path: str | None, overrides: dict[str, Any]) -> None:
+    def __init__(
+        self, path: str | None, overrides: dict[str, Any], *, stdin: IO[bytes] | None = None
+    ) -> None:
         self.path = path
+        self.stdin = stdin  # standard input already sniffed (cli/exports.py), else sys.stdin
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
         self.rejected = 0  # lines the first session rejected, each reported when read (#17)
+        self.report_as_read = True  # False: the command reports rejected lines itself
         self.any_rejected = False
         self.outcomes: Counter[Status] = Counter()
 
@@ -112,7 +137,9 @@ class Runner:
         engines that read the text with this runner's reader. A refused config line stops
         the run when the next line is asked for; ``settings(config)`` runs once every line is
         read, before anything is replayed (#17)."""
-        handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+        handle, size = (
+            (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+        )
         for number, raw in enumerate(self._read(handle, size, err), start=1):
             self._refuse_a_refused_config()
             if isinstance(raw, TooLong):
@@ -172,7 +199,9 @@ class Runner:
 
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
-            handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+            handle, size = (
+                (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+            )
             lines = _lines(handle, size, err)
             reader = self.reader
             number = 0
@@ -244,9 +273,18 @@ class Runner:
         )
 
     def _reject(self, record: StepRecord, err: TextIO) -> None:
-        self.rejected += 1
         self.any_rejected = True
-        self._report(err, record)  # as soon as it is read (#17: | head keeps it)
+        self.note_rejected(record, err)
+
+    def note_rejected(self, record: StepRecord, err: TextIO) -> None:
+        """A rejected step of the first session: counted, and reported as soon as it is read
+        (#17: ``| head`` keeps it). An export runner keeps a few to report at the end."""
+        self.rejected += 1
+        if self.report_as_read:
+            self._report(err, record)
+
+    def report_rejected(self, err: TextIO) -> None:
+        """Rejected lines not reported yet (none: they were reported as they were read)."""
 
     def _count(
         self,

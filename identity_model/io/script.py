@@ -14,8 +14,6 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
-from msgspec import Struct
-
 from identity_model.errors import Code, IdentityError
 from identity_model.fields import Fields
 from identity_model.io.fastread import plain_ingest
@@ -29,8 +27,9 @@ DEFAULT_TIME_STEP = timedelta(seconds=1)
 _RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-class ScriptOp(Struct, frozen=True, kw_only=True, gc=False):
-    """An operation read from line ``line`` (a frozen ``msgspec.Struct``: one per line)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScriptOp:
+    """An operation read from line ``line``."""
 
     line: int
     op: Operation
@@ -47,6 +46,16 @@ class BadLine:
 
 
 ScriptItem: TypeAlias = ScriptOp | BadLine
+
+_SET_LINE, _SET_OP = (ScriptOp.__dict__[name].__set__ for name in ("line", "op"))  # slots
+
+
+def _script_op(line: int, op: Operation) -> ScriptOp:
+    """``ScriptOp(line=line, op=op)``, its slots written directly (one per line read)."""
+    item: ScriptOp = object.__new__(ScriptOp)
+    _SET_LINE(item, line)
+    _SET_OP(item, op)
+    return item
 
 
 def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
@@ -200,7 +209,7 @@ class ScriptReader:
                     value.properties,
                     arrays=b"[" in raw,
                 )
-                return ScriptOp(line=number, op=op)
+                return _script_op(number, op)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
