@@ -27,6 +27,7 @@ from identity_model.billing.eligibility import (
 from identity_model.billing.mixpanel import MixpanelBill, MixpanelBook  # Mixpanel (issue #14)
 from identity_model.billing.mixpanel import price_month as price_mixpanel_month
 from identity_model.billing.pricing import (
+    Bill,  # issue #14: a vendor's monthly bill
     Invoice,
     InvoiceLine,
     InvoiceModel,
@@ -71,6 +72,7 @@ from identity_model.reducers import Session, apply, replay
 from identity_model.rules import RuleId
 from identity_model.vendor import (
     Decision,
+    PriceInput,  # issue #14: what a vendor's bill reads
     ProfileBase,
     VendorProfile,
     register_vendor,
@@ -146,6 +148,7 @@ __all__ = [
     "AmplitudePlan",
     "AmplitudeState",
     "BadLine",
+    "Bill",  # issue #14
     "BillingKind",
     "Capture",
     "CioEvent",
@@ -190,6 +193,7 @@ __all__ = [
     "PostHogConfig",
     "PostHogState",
     "PriceBook",
+    "PriceInput",  # issue #14
     "ProcessedEvent",
     "ProfileBase",
     "PyAlias",

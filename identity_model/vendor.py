@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import entry_points
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
 from identity_model.events import Event
@@ -32,6 +32,9 @@ from identity_model.fields import Fields
 from identity_model.identities import neutral_identity_keys
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, Step, StepRecord
+
+if TYPE_CHECKING:  # a type only: billing imports the world, which imports this module
+    from identity_model.billing.pricing import Bill
 
 __all__ = [
     "DEFAULT_VENDOR",
@@ -44,6 +47,7 @@ __all__ = [
     "FoldBatch",
     "MonthlyUsage",
     "Operation",
+    "PriceInput",
     "ProfileBase",
     "Status",
     "Step",
@@ -64,6 +68,33 @@ ENTRY_POINT_GROUP = "identity_model.vendors"
 
 # month "YYYY-MM" (UTC) -> meter (e.g. "anonymous_events") -> billed count
 MonthlyUsage: TypeAlias = Mapping[str, Mapping[str, int]]
+
+
+# --- pricing (issue #14) ------------------------------------------------------------------------
+
+PriceKind: TypeAlias = Literal["meter", "choice", "choices", "count", "decimal", "text"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceInput:
+    """One input a vendor's ``bill`` reads: a month's meter or a setting of the book.
+
+    ``name`` is the option's key in ``bill``'s ``options`` and, with ``-`` for ``_``, the
+    ``price`` command's flag (``unit_price`` is ``--unit-price``). Kinds: ``meter`` (a count of
+    one month's usage meter ``meter``, given by hand to ``price``; replay reads it from the
+    state), ``choice`` (one of ``choices``), ``choices`` (any of ``choices``, repeatable),
+    ``count`` (a whole number >= 0), ``decimal`` (an amount >= 0), ``text``.
+    """
+
+    name: str
+    kind: PriceKind
+    help: str
+    meter: str | None = None  # kind "meter": the usage meter it stands for
+    choices: tuple[str, ...] = ()
+    default: str | None = None  # shown in help; the vendor applies it when the option is absent
+
+
+# --- end pricing ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,6 +221,28 @@ class VendorProfile(Protocol[S, F]):
         index in ``records`` of the step that made each entry, in report order."""
         ...
 
+    # --- pricing (issue #14) ---
+    @property
+    def price_inputs(self) -> tuple[PriceInput, ...]:
+        """What ``bill`` reads: the meters it prices and the settings it accepts (``()``: the
+        vendor is not priced)."""
+        ...
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> Mapping[str, Bill] | None:
+        """A bill per month of ``usage`` from the vendor's book, months in order; ``options``
+        holds the settings given (by ``price_inputs`` name; absent: the vendor's default),
+        ``config`` the script's config line when there is one. ``None``: not priced.
+        ``IdentityError`` for a bad option value."""
+        ...
+
+    def usage_text(self, usage: MonthlyUsage) -> str:
+        """One line for the replay table: the priced meters over all months."""
+        ...
+
+    # --- end pricing ---
+
 
 class FoldBatch(Generic[S, F]):
     """The plain batch: ``decide`` then ``evolve`` per operation."""
@@ -270,6 +323,23 @@ class ProfileBase(ABC, Generic[S, F]):
 
     def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
         return {}
+
+    # --- pricing (issue #14): by default a vendor is not priced ---
+    price_inputs: tuple[PriceInput, ...] = ()
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> Mapping[str, Bill] | None:
+        return None
+
+    def usage_text(self, usage: MonthlyUsage) -> str:
+        meters = [item.meter for item in self.price_inputs if item.meter is not None]
+        totals = ", ".join(
+            f"{sum(month.get(meter, 0) for month in usage.values()):,} {meter}" for meter in meters
+        )
+        return f"usage: {totals or 'nothing priced'} (all months)"
+
+    # --- end pricing ---
 
 
 # --- the registry ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The ``identity-model`` command line: replay, example, explain, compare, check, price.
+"""The ``identity-model`` command line: replay, example, explain, compare, import, check, price.
 
 One module per command (``cli/<command>.py``, each a ``run(args, out, err) -> int``) over one
 runner (``cli/runner.py``). The only modules besides ``identity_model.io`` that read or write
@@ -13,14 +13,21 @@ import re
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
-from identity_model.cli import check, compare, example, explain, price, replay
-from identity_model.cli.runner import EXIT_USAGE, RefusedRun, UsageError
+from identity_model.cli import check, compare, example, explain, imports, price, replay
+from identity_model.cli.exports import add_export_arguments
+from identity_model.cli.runner import (
+    EXAMPLE,
+    EXIT_USAGE,
+    RefusedRun,
+    UsageError,
+    example_names,
+)
 from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
-from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+from identity_model.vendor import DEFAULT_VENDOR, PriceInput, vendor_named, vendor_names
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -40,8 +47,13 @@ examples:
   identity-model replay big.jsonl --format summary
   cat my.jsonl | identity-model replay - --format json
   identity-model compare my.jsonl            the same traffic under identified_only, always, never
+  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl
+                                             the same traffic under each vendor, side by side
+  identity-model replay --from segment logs/ --format summary    a vendor's export (also compare)
+  identity-model import --from mixpanel export.jsonl > my.jsonl  an export as a script of ours
   identity-model check spec_tests/cases      run conformance cases
   identity-model price --anonymous-events 5000000 --identified-events 5000000
+  identity-model price --vendor segment --mtu 30000
 
 exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
 missing or unreadable file, settings that cannot run, a closed or full standard output);
@@ -96,6 +108,26 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
+def _price_flag(command: argparse.ArgumentParser, item: PriceInput) -> None:
+    """One ``price`` flag from a vendor's ``PriceInput`` (default None: the vendor's own)."""
+    flag = "--" + item.name.replace("_", "-")
+    match item.kind:
+        case "meter" | "count":
+            command.add_argument(flag, type=_count, metavar="N", help=item.help)
+        case "decimal":
+            command.add_argument(flag, type=_price, metavar="AMOUNT", help=item.help)
+        case "choice":
+            command.add_argument(flag, choices=item.choices or None, help=item.help)
+        case "choices":
+            command.add_argument(
+                flag, action="append", choices=item.choices or None, help=item.help
+            )
+        case "text":
+            command.add_argument(flag, metavar="TEXT", help=item.help)
+        case _:
+            assert_never(item.kind)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="identity-model",
@@ -119,19 +151,20 @@ def _parser() -> argparse.ArgumentParser:
 
     replay_cmd = add(
         "replay",
-        "replay a script (JSON Lines, one operation a line) and show what happened",
+        "replay a script (JSON Lines, one operation a line) or a vendor's export and show what "
+        "happened",
         "examples:\n  identity-model replay                       the built-in example\n"
         "  identity-model replay my.jsonl --explain\n"
         "  identity-model replay my.jsonl --person-profiles always --format json\n"
-        "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
+        "  zcat big.jsonl.gz | identity-model replay - --format summary\n"
+        "  identity-model replay --from segment segment-logs/ --format summary\n"
+        "  identity-model replay export.jsonl.gz        a vendor's export, the vendor guessed\n\n"
         'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
         "'identity-model example' and docs/conformance-format.md.\n\n"
         "text and summary stream the file (memory holds the model's state, not the lines);\n"
         "json keeps one small record per line to print the whole report at the end.",
     )
-    replay_cmd.add_argument(
-        "file", nargs="?", help="the script, - for standard input; none: the built-in example"
-    )
+    add_export_arguments(replay_cmd, paths_required=False)
     replay_cmd.add_argument(
         "--format",
         choices=("text", "json", "summary"),
@@ -186,6 +219,12 @@ def _parser() -> argparse.ArgumentParser:
         "print the built-in example script (copy it to start your own)",
         "example:\n  identity-model example > my.jsonl && identity-model replay my.jsonl",
     )
+    example_cmd.add_argument(
+        "--name",
+        choices=example_names(),
+        default=EXAMPLE.removesuffix(".jsonl"),
+        help="which example (vendors: the cross-vendor worked example, for compare --vendors)",
+    )
     example_cmd.set_defaults(handler=example.run)
 
     explain_cmd = add(
@@ -198,21 +237,69 @@ def _parser() -> argparse.ArgumentParser:
 
     compare_cmd = add(
         "compare",
-        "replay the same traffic under identified_only, always and never, side by side",
-        "example:\n  identity-model compare my.jsonl --format json\n\n"
-        "Client calls follow each mode; server 'ingest' lines are the same in all three.",
+        "replay the same traffic under identified_only, always and never (or, with --vendors,\n"
+        "under each vendor), side by side",
+        "examples:\n  identity-model compare my.jsonl --format json\n"
+        "  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl\n"
+        "  identity-model example --name vendors | identity-model compare --vendors "
+        "posthog,mixpanel,amplitude,segment -\n\n"
+        "Client calls follow each mode; server 'ingest' lines are the same in all three.\n"
+        "With --vendors the vendor the config line names keeps its settings; every other vendor\n"
+        "starts from its own defaults (--person-profiles still sets PostHog's mode).",
     )
-    compare_cmd.add_argument(
-        "file", help="the script, or - for standard input (read once, all modes at a time)"
-    )
+    add_export_arguments(compare_cmd, paths_required=True)
     compare_cmd.add_argument("--format", choices=("text", "json"), default="text")
     compare_cmd.add_argument(
         "--model",
         choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
+        default=None,
+        help=f"PostHog's invoice reading (default {InvoiceModel.BASE_PLUS_ADDON.value})",
     )
-    compare_cmd.add_argument("--book", default=DEFAULT_BOOK, help="price book name or JSON file")
+    compare_cmd.add_argument(
+        "--book",
+        default=None,
+        help=f"PostHog's price book name or JSON file (default {DEFAULT_BOOK})",
+    )
+    # --- the cross-vendor what-if (issue #14) ---
+    compare_cmd.add_argument(
+        "--vendors",
+        metavar="V1,V2,...",
+        help=f"compare vendors instead of modes (registered: {', '.join(vendor_names())})",
+    )
+    compare_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="with --vendors: PostHog's mode (default: the config line's, else its default)",
+    )
+    compare_cmd.add_argument(
+        "--bill",
+        action="append",
+        metavar="VENDOR.OPTION=VALUE",
+        help="with --vendors: one vendor's bill setting, repeatable (segment.plan=free, "
+        "mixpanel.addon=group_analytics, amplitude.plan=plus, amplitude.unit_price=0.049, "
+        "amplitude.purchased_mtus=1000); default: each book's default plan",
+    )
+    # --- end the cross-vendor what-if ---
     compare_cmd.set_defaults(handler=compare.run)
+
+    # --- import (issue #13): a vendor's export as a script of ours -------------------------
+    import_cmd = add(
+        "import",
+        "write a vendor's export (PostHog, Segment, Mixpanel, Amplitude) as a script of ours",
+        "examples:\n  identity-model import --from segment segment-logs/ > repro.jsonl\n"
+        "  identity-model import export.json.gz -o repro.jsonl     the vendor guessed\n\n"
+        "One ingest line per operation; a rejected record is a // FILE:LINE: code: message\n"
+        "comment. Replaying the script gives the export's report (docs/importing.md).",
+    )
+    add_export_arguments(import_cmd, paths_required=True)
+    import_cmd.add_argument("-o", "--output", help="the script file (default: standard output)")
+    import_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="write a config line with this person_profiles mode",
+    )
+    import_cmd.set_defaults(handler=imports.run)
+    # --- end of import ------------------------------------------------------------------
 
     check_cmd = add(
         "check",
@@ -235,55 +322,25 @@ def _parser() -> argparse.ArgumentParser:
 
     price_cmd = add(
         "price",
-        "price a month of anonymous and identified events",
+        "price a month of a vendor's meters with its book, each invoice line explained",
         "examples:\n  identity-model price --anonymous-events 10000000\n"
         "  identity-model price --anonymous-events 5_000_000 --identified-events 5_000_000 \\\n"
-        "      --model docs_split --format json"
-        "\n\nCounts accept 5_000_000 or 5,000,000.",
+        "      --model docs_split --format json\n"
+        "  identity-model price --vendor segment --mtu 30000\n"
+        "  identity-model price --vendor amplitude --plan plus --unit-price 0.049 "
+        "--purchased-mtus 1000 --mtu 1200"
+        "\n\nCounts accept 5_000_000 or 5,000,000. Each flag says which vendors read it; a flag\n"
+        "the chosen vendor does not read is a usage error.",
     )
-    price_cmd.add_argument("--anonymous-events", type=_count, default=0, metavar="N")
-    price_cmd.add_argument("--identified-events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--model",
-        choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
-        help="base_plus_addon (PostHog's billing, default) or docs_split (the FAQ's reading)",
-    )
-    price_cmd.add_argument(
-        "--book", default=DEFAULT_BOOK, help="shipped book name or a JSON file of your own"
-    )
-    price_cmd.add_argument(
-        "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
-    )
-    # --- vendor books (issue #14) ---
+    # --- vendor books (issue #14): the flags are the priced vendors' price_inputs ---
     price_cmd.add_argument(
         "--vendor",
-        choices=("posthog", "amplitude", "mixpanel"),
-        default="posthog",
-        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus;"
-        " mixpanel reads --plan, --events, --addon)",
+        choices=price.priced_vendors(),
+        default=DEFAULT_VENDOR,
+        help=f"whose book (default {DEFAULT_VENDOR})",
     )
-    price_cmd.add_argument(
-        "--plan",
-        choices=("starter", "plus", "free", "growth", "mtu"),
-        default=None,
-        help="amplitude: starter (default) or plus; mixpanel: free, growth (default) or mtu",
-    )
-    price_cmd.add_argument(
-        "--addon",
-        action="append",
-        choices=("data_pipelines", "group_analytics"),
-        default=[],
-        help="mixpanel: an add-on bought on growth (repeatable)",
-    )
-    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
-    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
-    )
-    price_cmd.add_argument(
-        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
-    )
+    for item in price.all_inputs().values():
+        _price_flag(price_cmd, item)
     # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)

@@ -8,6 +8,7 @@ checks failed, 2 usage error.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
@@ -33,7 +34,19 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 PROGRESS_MIN_BYTES = 256 * 1024  # about a few thousand lines
-EXAMPLE = "first-visit.jsonl"
+EXAMPLE = "first-visit.jsonl"  # the built-in example (replay with no file)
+
+
+def example_names() -> tuple[str, ...]:
+    """The shipped example scripts by name (``identity-model example --name NAME``)."""
+    folder = resources.files("identity_model") / "examples"
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".jsonl")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".jsonl")
+        )
+    )
 
 
 class UsageError(Exception):
@@ -45,17 +58,25 @@ class RefusedRun(Exception):
     the book cannot hold): ``FILE:LINE: code: message`` on stderr, nothing replayed, exit 2."""
 
 
-def example_bytes() -> bytes:
-    return (resources.files("identity_model") / "examples" / EXAMPLE).read_bytes()
+def example_bytes(name: str = EXAMPLE) -> bytes:
+    """A shipped example script (``first-visit.jsonl`` or a name from ``example_names``)."""
+    file = name if name.endswith(".jsonl") else f"{name}.jsonl"
+    return (resources.files("identity_model") / "examples" / file).read_bytes()
 
 
-def _open_binary(path: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
+def _open_binary(
+    path: str, stack: ExitStack, stdin: IO[bytes] | None = None
+) -> tuple[IO[bytes], int | None]:
     if path == "-":
-        if sys.stdin is None:  # started with <&- (#17)
+        if stdin is None and sys.stdin is None:  # started with <&- (#17)
             raise IdentityError(Code.IO_ERROR, "standard input is closed")
-        return sys.stdin.buffer, None
+        return (sys.stdin.buffer if stdin is None else stdin), None
     try:
         handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115
+        if path.endswith(".gz"):  # a gzipped script (issue #13 reads .gz exports too)
+            unzipped: IO[bytes] = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+            stack.callback(unzipped.close)
+            return unzipped, None
         return handle, os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
@@ -93,11 +114,15 @@ class Runner:
     """Streams one script, read once, into the sessions ``open_sessions`` opens for its
     config; the first session's rejected lines are reported on stderr."""
 
-    def __init__(self, path: str | None, overrides: dict[str, Any]) -> None:
+    def __init__(
+        self, path: str | None, overrides: dict[str, Any], *, stdin: IO[bytes] | None = None
+    ) -> None:
         self.path = path
+        self.stdin = stdin  # standard input already sniffed (cli/exports.py), else sys.stdin
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
         self.rejected = 0  # lines the first session rejected, each reported when read (#17)
+        self.report_each = True  # False: the command reports rejected lines itself
         self.any_rejected = False
         self.outcomes: Counter[Status] = Counter()
 
@@ -112,7 +137,9 @@ class Runner:
         engines that read the text with this runner's reader. A refused config line stops
         the run when the next line is asked for; ``settings(config)`` runs once every line is
         read, before anything is replayed (#17)."""
-        handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+        handle, size = (
+            (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+        )
         for number, raw in enumerate(self._read(handle, size, err), start=1):
             self._refuse_a_refused_config()
             if isinstance(raw, TooLong):
@@ -126,35 +153,11 @@ class Runner:
         if settings is not None:
             self._checked(settings)
 
-    def _refuse_a_refused_config(self) -> None:
-        refused = self.reader.config_error
-        if refused is not None:  # never the script under the defaults (#17)
-            raise RefusedRun(
-                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
-            )
-
-    def _checked(self, settings: Callable[[Config], object]) -> None:
-        try:
-            settings(self.reader.config)
-        except IdentityError as error:
-            line = self.reader.config_line
-            where = self.label if line is None else f"{self.label}:{line}"
-            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
-
-    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
-        """Rejected lines an engine learnt of at the end, as ``FILE:LINE: code: message``."""
-        for record in records:
-            self.rejected += 1
-            self._report(err, record)
-
-    def _report(self, err: TextIO, record: StepRecord) -> None:
-        codes = ",".join(record.codes) or "rejected"
-        message = record.message or "rejected (no message)"
-        err.write(printable(f"{self.label}:{record.line}: {codes}: {message}") + "\n")
-
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
         with ExitStack() as stack:
-            handle, size = (None, None) if self.path is None else _open_binary(self.path, stack)
+            handle, size = (
+                (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
+            )
             for number, raw in enumerate(self._read(handle, size, err), start=1):
                 item = self._item(number, raw, on_comment)
                 if item is None:
@@ -194,6 +197,21 @@ class Runner:
             on_comment(text.strip())
         return self.reader.read_line(number, text)
 
+    def _refuse_a_refused_config(self) -> None:
+        refused = self.reader.config_error
+        if refused is not None:  # never the script under the defaults (#17)
+            raise RefusedRun(
+                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+            )
+
+    def _checked(self, settings: Callable[[Config], object]) -> None:
+        try:
+            settings(self.reader.config)
+        except IdentityError as error:
+            line = self.reader.config_line
+            where = self.label if line is None else f"{self.label}:{line}"
+            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
+
     def run(
         self,
         err: TextIO,
@@ -214,14 +232,35 @@ class Runner:
             first = records[0]
             self.outcomes[first.status] += 1
             if first.status is Status.REJECTED:
-                self.rejected += 1
-                self._report(err, first)  # as soon as it is read (#17: | head keeps it)
+                self.note_rejected(err, first)
             self.any_rejected = self.any_rejected or any(
                 record.status is Status.REJECTED for record in records
             )
             if on_records is not None:
                 on_records(records, opened)
         return opened
+
+    def note_rejected(self, err: TextIO, record: StepRecord) -> None:
+        """A rejected step of the first session, reported as soon as it is read (#17: what
+        ``| head`` cuts short keeps its messages); an export runner shows only a few."""
+        self.rejected += 1
+        if self.report_each:
+            self.write_rejected(err, self.label, record)
+
+    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
+        """Rejected lines an engine learnt of at the end (the Dask engine)."""
+        for record in records:
+            self.note_rejected(err, record)
+
+    def report_rejected(self, err: TextIO) -> None:
+        """After the run: what was not reported line by line (nothing, for a script)."""
+
+    @staticmethod
+    def write_rejected(err: TextIO, where: str, record: StepRecord) -> None:
+        """One ``FILE:LINE: code: message`` line, escaped for a terminal."""
+        codes = ",".join(record.codes) or "rejected"
+        message = record.message or "rejected (no message)"
+        err.write(printable(f"{where}:{record.line}: {codes}: {message}") + "\n")
 
 
 def numbered_lines(

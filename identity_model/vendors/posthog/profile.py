@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from identity_model.billing.pricing import DEFAULT_BOOK
+from identity_model.billing.pricing import DEFAULT_BOOK, Bill, InvoiceModel, price
 from identity_model.errors import Code
-from identity_model.events import Event
+from identity_model.events import Event, Usage, total_usage
 from identity_model.fields import Fields
+from identity_model.io.books import load_price_book
 from identity_model.operations import (
     Alias,
     Capture,
@@ -24,7 +25,7 @@ from identity_model.operations import (
     read_one_of,
 )
 from identity_model.outcome import Step, StepRecord, rejected
-from identity_model.vendor import Batch, Decision, MonthlyUsage, ProfileBase
+from identity_model.vendor import Batch, Decision, MonthlyUsage, PriceInput, ProfileBase
 from identity_model.vendors.posthog import report as views
 from identity_model.vendors.posthog.client import decide_client
 from identity_model.vendors.posthog.config import NAME, ClientFlavour, PostHogConfig, parse_config
@@ -99,9 +100,70 @@ class _Batch:
         return self._builder.finish()
 
 
+PRICE_INPUTS = (
+    PriceInput(
+        name="anonymous_events",
+        kind="meter",
+        meter="anonymous_events",
+        help="posthog: anonymous events in the month",
+    ),
+    PriceInput(
+        name="identified_events",
+        kind="meter",
+        meter="identified_events",
+        help="posthog: identified events in the month",
+    ),
+    PriceInput(
+        name="model",
+        kind="choice",
+        choices=tuple(model.value for model in InvoiceModel),
+        default=InvoiceModel.BASE_PLUS_ADDON.value,
+        help="posthog: base_plus_addon (PostHog's billing, default) or docs_split (the FAQ's "
+        "reading)",
+    ),
+    PriceInput(
+        name="book",
+        kind="text",
+        default=DEFAULT_BOOK,
+        help="posthog: a shipped book name or a JSON file of your own",
+    ),
+    PriceInput(
+        name="free_events",
+        kind="count",
+        help="posthog: resize the free first tier (a script's free_events_per_month)",
+    ),
+)
+
+
 class PostHog(ProfileBase[PostHogState, Facts]):
     name = NAME
     price_book = DEFAULT_BOOK
+    price_inputs = PRICE_INPUTS
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> dict[str, Bill]:
+        """PR rules: each month's anonymous and identified events on the book's tiers; the
+        config line's ``free_events_per_month`` resizes the free tier unless ``free_events``
+        is given (PR-04)."""
+        book = load_price_book(str(options.get("book", DEFAULT_BOOK)))
+        free = options.get("free_events")
+        if free is None and isinstance(config, PostHogConfig):
+            free = config.free_events_per_month
+        if free is not None:
+            book = book.with_free_events(int(free))
+        model = InvoiceModel(options.get("model", InvoiceModel.BASE_PLUS_ADDON.value))
+        return {
+            month: Bill(invoice=price(Usage.of(meters), book, model), terms=f"model {model}")
+            for month, meters in usage.items()
+        }
+
+    def usage_text(self, usage: MonthlyUsage) -> str:
+        total = total_usage(usage)
+        return (
+            f"usage: {total.anonymous_events} anonymous + {total.identified_events} identified "
+            f"= {total.total_events} billed events"
+        )
 
     def parse_config(self, raw: Mapping[str, Any]) -> PostHogConfig:
         return parse_config(raw)
