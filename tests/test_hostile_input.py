@@ -975,15 +975,18 @@ def test_the_dask_engine_rejects_hostile_lines_as_the_local_engine_does(tmp_path
     dask = run("replay", str(path), "--format", "summary", "--engine", "dask", "--workers", "1")
     no_traceback(dask)
     assert dask.returncode == local.returncode == 1
-    assert dask.stderr.splitlines() == local.stderr.splitlines()
-    assert len(dask.stderr.splitlines()) == len(names) + 1  # and the BOM after line 1
+
+    def located(stderr: str) -> list[str]:  # a loaded machine adds Dask's own warnings
+        return [line for line in stderr.splitlines() if line.startswith(f"{path}:")]
+
+    assert located(dask.stderr) == located(local.stderr) == local.stderr.splitlines()
+    assert len(located(dask.stderr)) == len(names) + 1  # and the BOM after line 1
     assert strict_json(dask.stdout) == strict_json(local.stdout)
     refused = script(tmp_path, '{"config": {"person_profiles": "sometimes"}}', GOOD, name="r")
     result = run("replay", str(refused), "--format", "json", "--engine", "dask", "--workers", "1")
     no_traceback(result)
     assert result.returncode == 2 and result.stdout == ""
-    (error,) = result.stderr.splitlines()
-    assert error.startswith(f"{refused}:1: invalid_operation: config: "), error
+    assert f"{refused}:1: invalid_operation: config: " in result.stderr, result.stderr
 
 
 # --- vendors' exports (#13) are read with the same limits ---------------------------------------
