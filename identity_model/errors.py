@@ -44,11 +44,6 @@ class Code(StrEnum):
     ALIAS_ALREADY_EXISTS = "alias_already_exists"  # original: the alias was used already
     CLUSTER_LIMIT_EXCEEDED = "cluster_limit_exceeded"  # original: over 500 ids in a cluster
     # --- end Mixpanel ---
-    # --- robustness codes (issue #17; docs/conformance-format.md, "Extension: robustness") ---
-    LIMIT_EXCEEDED = "limit_exceeded"  # a line, nesting, number or count past a documented limit
-    IO_ERROR = "io_error"  # standard input or output closed, full or failing
-    # --- end of the robustness codes ---
-
     # --- importing exports (issue #13): a record of a vendor's export that cannot be mapped ---
     IMPORT_UNREADABLE_RECORD = "import_unreadable_record"  # not UTF-8, not JSON, not an object
     IMPORT_MISSING_FIELD = "import_missing_field"  # a field the mapping needs (event name, type)
@@ -60,6 +55,10 @@ class Code(StrEnum):
     IMPORT_PARQUET_UNAVAILABLE = "import_parquet_unavailable"  # a Parquet file, no pyarrow
     IMPORT_UNKNOWN_FORMAT = "import_unknown_format"  # the export's vendor or format not guessed
     # --- end of importing exports ---
+    # --- robustness codes (issue #17; docs/conformance-format.md, "Extension: robustness") ---
+    LIMIT_EXCEEDED = "limit_exceeded"  # a line, nesting, number or count past a documented limit
+    IO_ERROR = "io_error"  # standard input or output closed, full or failing
+    # --- end of the robustness codes ---
 
 
 class IdentityError(Exception):

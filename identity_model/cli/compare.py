@@ -57,6 +57,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 counts.add(record.event)
 
     sessions = runner.run(err, open_sessions, on_records=tally)
+    runner.report_rejected(err)  # what was not reported line by line (an export's counts)
     priced = book(args.book, free_events_of(runner.config))
     columns: dict[str, dict[str, Any]] = {}
     for mode, session, counts in zip(modes, sessions, tallies, strict=True):
@@ -75,7 +76,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for row in counts.rows(world)
             },
         }
-    runner.report_rejected(err)  # (an export's few kept records; a script's were reported)
     if args.format == "json":
         dump(
             {

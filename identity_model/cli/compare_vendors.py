@@ -26,6 +26,7 @@ from identity_model.billing.pricing import Bill
 from identity_model.cli.exports import runner_for
 from identity_model.cli.price import options_given
 from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError, dump, money
+from identity_model.cli.terminal import printable
 from identity_model.io.script import configure
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(f"--{option}: no vendor of --vendors {args.vendors} reads it")
     overrides = {MODES: args.person_profiles} if args.person_profiles else {}
     runner = runner_for(args, overrides)  # a script, or a vendor's export (--from, #13)
-    runner.report_as_read = False  # each rejected line once, with its vendors, at the end
+    runner.report_each = False  # each rejected line once, with its vendors, at the end
     tallies = {name: Tally() for name in names}
 
     def open_sessions(config: Config) -> list[Session]:
@@ -241,7 +242,7 @@ def _report_rejected(err: TextIO, label: str, tallies: dict[str, Tally]) -> None
             seen.setdefault(key, []).append(name)
     for (line, codes, message), names in sorted(seen.items())[:REJECTED_SHOWN]:
         said = f": {message}" if message else ""
-        err.write(f"{label}:{line}: {codes}{said} ({', '.join(names)})\n")
+        err.write(printable(f"{label}:{line}: {codes}{said} ({', '.join(names)})") + "\n")
     if len(seen) > REJECTED_SHOWN:
         err.write(f"... and {len(seen) - REJECTED_SHOWN} more rejected lines\n")
 
@@ -259,7 +260,7 @@ def _row(out: TextIO, label: str, cells: Sequence[object]) -> None:
 def write_comparison(out: TextIO, label: str, columns: dict[str, dict[str, Any]]) -> None:
     names = list(columns)
     cols = [columns[name] for name in names]
-    out.write(f"identity-model compare --vendors {','.join(names)} {label}\n")
+    out.write(f"identity-model compare --vendors {','.join(names)} {printable(label)}\n")
     out.write("the same traffic under each vendor, each from its own defaults (the vendor a\n")
     out.write("config line names keeps the line's settings)\n\n")
     _row(out, "", names)
@@ -312,4 +313,5 @@ def write_comparison(out: TextIO, label: str, columns: dict[str, dict[str, Any]]
         out.write(f"  {name}\n")
         for person in col["persons"]["members"]:
             kind = "identified" if person["is_identified"] else "anonymous"
-            out.write(f"    {{{', '.join(person['distinct_ids'])}}}  {kind}\n")
+            ids = ", ".join(printable(one) for one in person["distinct_ids"])
+            out.write(f"    {{{ids}}}  {kind}\n")

@@ -55,9 +55,7 @@ def add_export_arguments(parser: argparse.ArgumentParser, *, paths_required: boo
 def runner_for(args: argparse.Namespace, overrides: dict[str, Any]) -> Runner:
     """A script runner or an export runner for the command's paths."""
     paths: list[str] = list(args.paths)
-    if "-" in paths and sys.stdin is None:  # started with <&- (#17)
-        raise IdentityError(Code.IO_ERROR, "standard input is closed")
-    stdin: IO[bytes] = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
+    stdin = _stdin(paths)
     if paths.count("-") > 1:
         raise UsageError("standard input (-) can be read only once")
     if args.source is not None:
@@ -104,9 +102,7 @@ def with_progress(export: ExportReader, err: TextIO) -> Iterator[ImportItem]:
 def export_source(args: argparse.Namespace) -> tuple[ExportSource, IO[bytes]]:
     """The vendor of the paths (``--from``, else guessed) and standard input to read them with;
     a script of ours or an unknown export is a usage error."""
-    if "-" in args.paths and sys.stdin is None:  # started with <&- (#17)
-        raise IdentityError(Code.IO_ERROR, "standard input is closed")
-    stdin: IO[bytes] = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
+    stdin = _stdin(list(args.paths))
     if args.source is not None:
         return ExportSource(args.source), stdin
     try:
@@ -129,6 +125,16 @@ def write_rejected_summary(counts: Counter[str], err: TextIO) -> None:
         err.write(f"rejected records by code ({total}):\n")
         for code, count in counts.most_common():
             err.write(f"  {count:>10,}  {code}\n")
+
+
+def _stdin(paths: Sequence[str]) -> IO[bytes]:
+    """Standard input's bytes; started with ``<&-`` it is an ``io_error`` only for a ``-``
+    path (a command that does not read it runs as usual, #17)."""
+    if sys.stdin is not None:
+        return sys.stdin.buffer
+    if "-" in paths:
+        raise IdentityError(Code.IO_ERROR, "standard input is closed")
+    return io.BytesIO()
 
 
 def _unreadable(error: OSError) -> str:
@@ -161,8 +167,6 @@ class ExportRunner(Runner):
         self.label = f"{joined} ({source.value} export)"
         self._joined = joined
         self.rejected_by_code: Counter[str] = Counter()
-        self._shown: list[StepRecord] = []  # the first rejected records, reported at the end
-        self._files: list[str] = []
         self._current: ImportItem | None = None
 
     def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
@@ -176,18 +180,14 @@ class ExportRunner(Runner):
     def _with_progress(self, err: TextIO) -> Iterator[ImportItem]:
         return with_progress(self.export, err)
 
-    def note_rejected(self, record: StepRecord, err: TextIO) -> None:
-        # An export's rejected records: a few kept, reported at the end with a summary.
-        self.rejected += 1
+    def note_rejected(self, err: TextIO, record: StepRecord) -> None:
         self.rejected_by_code[",".join(record.codes)] += 1
-        if len(self._shown) < REJECTED_SHOWN:
-            self._shown.append(record)
-            self._files.append(self._current.file if self._current is not None else self._joined)
+        self.rejected += 1
+        if self.report_each and self.rejected <= REJECTED_SHOWN:  # the first, when read (#17)
+            file = self._current.file if self._current is not None else self._joined
+            self.write_rejected(err, file, record)
 
     def report_rejected(self, err: TextIO) -> None:
-        for record, file in zip(self._shown, self._files, strict=True):
-            err.write(f"{file}:{record.line}: {','.join(record.codes)}: {record.message}\n")
-        total = sum(self.rejected_by_code.values())
-        if total > len(self._shown):
-            err.write(f"... and {total - len(self._shown)} more rejected records\n")
+        if self.rejected > REJECTED_SHOWN:
+            err.write(f"... and {self.rejected - REJECTED_SHOWN} more rejected records\n")
         write_rejected_summary(self.rejected_by_code, err)

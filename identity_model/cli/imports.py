@@ -43,13 +43,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError(f"{args.output}: cannot write: {error.strerror or error}") from None
     target = out if handle is None else handle
     rejected: Counter[str] = Counter()
+    writing = False  # issue #17: a failed write is not a failed read
     try:
+        writing = True
         target.write(f"// identity-model import --from {source.value} {' '.join(args.paths)}\n")
         if args.person_profiles:
             target.write(json.dumps({"config": {"person_profiles": args.person_profiles}}) + "\n")
+        writing = False
         for line in script_lines(_counting(with_progress(export, err), rejected)):
+            writing = True
             target.write(line + "\n")
+            writing = False
     except OSError as error:
+        if writing and handle is None:
+            raise  # standard output's fault: one io_error line (cli/terminal.py)
+        if writing:
+            raise UsageError(f"{args.output}: cannot write: {error.strerror or error}") from None
         raise UsageError(f"{error.filename or '-'}: cannot read: {error.strerror}") from None
     finally:
         if handle is not None:

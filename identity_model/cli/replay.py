@@ -9,21 +9,19 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TextIO
 
-from identity_model.billing.pricing import DEFAULT_BOOK
 from identity_model.cli.exports import ExportRunner, runner_for
 from identity_model.cli.price import options_given
 from identity_model.cli.runner import (
     EXIT_FAILED,
     EXIT_OK,
+    RefusedRun,
     Runner,
     UsageError,
-    book,
     dump,
-    free_events,
     money,
 )
 from identity_model.cli.terminal import is_unicode, printable
-from identity_model.io.books import load_price_book
+from identity_model.errors import IdentityError
 from identity_model.io.report import write_report
 from identity_model.io.rules import rules
 from identity_model.io.spool import RecordSpool
@@ -175,17 +173,19 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def settings_checked(book_name: str | None) -> Callable[[Config], list[Session]]:
     """The session for the script's config, once its settings hold (#17: before the first
-    line, in every format): the price book with the config's free allowance."""
-    if book_name is not None:
-        load_price_book(book_name)  # an unknown --book stops the command before reading
+    line is replayed, in every format): the bill's options for the vendor, its book and the
+    config's free allowance, as the bill at the end will read them."""
+    given = {"book": book_name} if book_name is not None else {}
 
     def one_session(config: Config) -> list[Session]:
-        world = empty_world(config)
-        # (after merging main: other vendors' books have their own format, checked by their
-        # bills; the allowance check is for books in PostHog's format)
-        if world.profile.price_book == DEFAULT_BOOK:
-            book(book_name or DEFAULT_BOOK, free_events(config))
-        return [Session(world)]
+        profile = vendor_named(config.vendor)
+        options = options_given(profile, given, "replay")
+        try:
+            profile.bill({}, options, None)  # the command's own settings (--book)
+        except IdentityError as error:  # the command's, not the config line's
+            raise RefusedRun(f"identity-model: {error.code.value}: {error.message}") from None
+        profile.bill({}, options, config)  # with the config line's (FILE:LINE when refused)
+        return [Session(empty_world(config))]
 
     return one_session
 
@@ -221,5 +221,5 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         (session,) = runner.run(err, one_session)
         dump(summary(session.world, runner), out)
-    runner.report_rejected(err)  # (an export's few kept records; a script's were reported)
+    runner.report_rejected(err)
     return EXIT_FAILED if runner.rejected else EXIT_OK

@@ -122,7 +122,7 @@ class Runner:
         self.label = path if path is not None else f"<built-in {EXAMPLE}>"
         self.reader = ScriptReader(overrides)
         self.rejected = 0  # lines the first session rejected, each reported when read (#17)
-        self.report_as_read = True  # False: the command reports rejected lines itself
+        self.report_each = True  # False: the command reports rejected lines itself
         self.any_rejected = False
         self.outcomes: Counter[Status] = Counter()
 
@@ -153,31 +153,23 @@ class Runner:
         if settings is not None:
             self._checked(settings)
 
-    def _refuse_a_refused_config(self) -> None:
-        refused = self.reader.config_error
-        if refused is not None:  # never the script under the defaults (#17)
-            raise RefusedRun(
-                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+    def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
+        with ExitStack() as stack:
+            handle, size = (
+                (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
             )
-
-    def _checked(self, settings: Callable[[Config], object]) -> None:
-        try:
-            settings(self.reader.config)
-        except IdentityError as error:
-            line = self.reader.config_line
-            where = self.label if line is None else f"{self.label}:{line}"
-            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
-
-    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
-        """Rejected lines an engine learnt of at the end, as ``FILE:LINE: code: message``."""
-        for record in records:
-            self.rejected += 1
-            self._report(err, record)
-
-    def _report(self, err: TextIO, record: StepRecord) -> None:
-        codes = ",".join(record.codes) or "rejected"
-        message = record.message or "rejected (no message)"
-        err.write(printable(f"{self.label}:{record.line}: {codes}: {message}") + "\n")
+            reader = self.reader
+            for number, raw in enumerate(self._read(handle, size, err), start=1):
+                # (a line that starts with "{" is no comment: the fast lane may read it, #10)
+                if type(raw) is bytes and (on_comment is None or raw[:1] == b"{"):
+                    item = reader.read_bytes(number, raw)
+                else:
+                    item = self._item(number, raw, on_comment)
+                if item is None:
+                    continue
+                if reader.config_error is not None:
+                    self._refuse_a_refused_config()
+                yield item
 
     def _read(
         self, handle: IO[bytes] | None, size: int | None, err: TextIO
@@ -190,39 +182,11 @@ class Runner:
             except StopIteration:
                 return
             except OSError as error:
-                raise self._read_error(error) from None
+                where = "standard input" if self.path == "-" else self.label
+                raise IdentityError(
+                    Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
+                ) from None
             yield raw
-
-    def _read_error(self, error: OSError) -> IdentityError:
-        where = "standard input" if self.path == "-" else self.label
-        return IdentityError(Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}")
-
-    def items(self, err: TextIO, on_comment: Callable[[str], None] | None) -> Iterator[ScriptItem]:
-        with ExitStack() as stack:
-            handle, size = (
-                (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
-            )
-            lines = _lines(handle, size, err)
-            reader = self.reader
-            number = 0
-            while True:
-                try:
-                    raw = next(lines)
-                except StopIteration:
-                    return
-                except OSError as error:  # a read that fails midway: an io_error (#17)
-                    raise self._read_error(error) from None
-                number += 1
-                # (a line that starts with "{" is no comment)
-                if type(raw) is bytes and (on_comment is None or raw[:1] == b"{"):
-                    item = reader.read_bytes(number, raw)
-                else:
-                    item = self._item(number, raw, on_comment)
-                if item is None:
-                    continue
-                if reader.config_error is not None:
-                    self._refuse_a_refused_config()
-                yield item
 
     def _item(
         self, number: int, raw: bytes | TooLong, on_comment: Callable[[str], None] | None
@@ -238,6 +202,21 @@ class Runner:
         if on_comment is not None and text.lstrip().startswith("//"):
             on_comment(text.strip())
         return self.reader.read_line(number, text)
+
+    def _refuse_a_refused_config(self) -> None:
+        refused = self.reader.config_error
+        if refused is not None:  # never the script under the defaults (#17)
+            raise RefusedRun(
+                f"{self.label}:{refused.line}: {refused.code.value}: {refused.message}"
+            )
+
+    def _checked(self, settings: Callable[[Config], object]) -> None:
+        try:
+            settings(self.reader.config)
+        except IdentityError as error:
+            line = self.reader.config_line
+            where = self.label if line is None else f"{self.label}:{line}"
+            raise RefusedRun(f"{where}: {error.code.value}: {error.message}") from None
 
     def run(
         self,
@@ -263,28 +242,14 @@ class Runner:
         return opened
 
     def _records(self, records: Sequence[StepRecord], err: TextIO) -> None:
-        """Count one line's records; the first session's rejection is reported at once."""
+        """Count one line's records; the first session's rejection is noted at once."""
         first = records[0]
         self.outcomes[first.status] += 1
         if first.status is Status.REJECTED:
-            self._reject(first, err)
+            self.note_rejected(err, first)
         self.any_rejected = self.any_rejected or any(
             record.status is Status.REJECTED for record in records
         )
-
-    def _reject(self, record: StepRecord, err: TextIO) -> None:
-        self.any_rejected = True
-        self.note_rejected(record, err)
-
-    def note_rejected(self, record: StepRecord, err: TextIO) -> None:
-        """A rejected step of the first session: counted, and reported as soon as it is read
-        (#17: ``| head`` keeps it). An export runner keeps a few to report at the end."""
-        self.rejected += 1
-        if self.report_as_read:
-            self._report(err, record)
-
-    def report_rejected(self, err: TextIO) -> None:
-        """Rejected lines not reported yet (none: they were reported as they were read)."""
 
     def _count(
         self,
@@ -294,7 +259,7 @@ class Runner:
     ) -> Sequence[Session]:
         """``run`` when nobody reads the records (summaries): the same steps, counts and
         rejected lines, but a step record is made only for a rejected step (the hot path of
-        ``--format summary``)."""
+        ``--format summary``, #10)."""
         sessions: Sequence[Session] | None = None
         counts = dict.fromkeys(Status, 0)
         rejected = Status.REJECTED
@@ -306,13 +271,36 @@ class Runner:
                 status = step.status
                 counts[status] += 1
                 if status is rejected:
-                    self._reject(record_of_step(item, step), err)
+                    self.any_rejected = True
+                    self.note_rejected(err, record_of_step(item, step))
                 continue
             self._records([record_of(session, item) for session in sessions], err)
         if sessions is None:
             sessions = open_once(self.config)
         self.outcomes.update({status: count for status, count in counts.items() if count})
         return sessions
+
+    def note_rejected(self, err: TextIO, record: StepRecord) -> None:
+        """A rejected step of the first session, reported as soon as it is read (#17: what
+        ``| head`` cuts short keeps its messages); an export runner shows only a few."""
+        self.rejected += 1
+        if self.report_each:
+            self.write_rejected(err, self.label, record)
+
+    def report(self, err: TextIO, records: Iterable[StepRecord]) -> None:
+        """Rejected lines an engine learnt of at the end (the Dask engine)."""
+        for record in records:
+            self.note_rejected(err, record)
+
+    def report_rejected(self, err: TextIO) -> None:
+        """After the run: what was not reported line by line (nothing, for a script)."""
+
+    @staticmethod
+    def write_rejected(err: TextIO, where: str, record: StepRecord) -> None:
+        """One ``FILE:LINE: code: message`` line, escaped for a terminal."""
+        codes = ",".join(record.codes) or "rejected"
+        message = record.message or "rejected (no message)"
+        err.write(printable(f"{where}:{record.line}: {codes}: {message}") + "\n")
 
 
 def numbered_lines(

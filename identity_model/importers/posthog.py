@@ -28,6 +28,7 @@ from identity_model.importers.common import (
     rejected,
 )
 from identity_model.io.exports import Layout, RawRecord
+from identity_model.io.limits import JsonRefused, loads_line
 from identity_model.operations import Ingest
 
 _PROPERTY_COLUMN = "properties."
@@ -92,8 +93,8 @@ def _object(value: object) -> dict[str, Any] | None:
         return {}
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = loads_line(value)  # the limits of a script line (#17)
+        except (json.JSONDecodeError, JsonRefused):
             return None
     if isinstance(value, Mapping):
         return dict(value)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from identity_model.errors import Code, IdentityError
+from identity_model.io.limits import MAX_LINE_BYTES, JsonRefused, TooLong, capped_lines, loads_line
 
 
 class Layout(StrEnum):
@@ -210,8 +211,13 @@ def records(opened: Opened) -> Iterator[RawRecord]:
 
 def _json_lines(opened: Opened) -> Iterator[RawRecord]:
     label = opened.file.label
-    loads = json.loads
-    for number, raw in enumerate(opened.stream, start=1):
+    # issue #17: a record is held to the limits of a script line (64 MiB, nesting, huge
+    # integers, NaN, lone surrogates, duplicate keys): a problem record, never a crash.
+    for number, raw in enumerate(capped_lines(opened.stream), start=1):
+        if isinstance(raw, TooLong):
+            message = f"line longer than {MAX_LINE_BYTES} bytes (64 MiB)"
+            yield _problem(label, number, Layout.JSON_LINES, message)
+            continue
         if not raw.strip():
             continue
         try:
@@ -220,9 +226,12 @@ def _json_lines(opened: Opened) -> Iterator[RawRecord]:
             yield _problem(label, number, Layout.JSON_LINES, "not UTF-8 text")
             continue
         try:
-            value = loads(text)
+            value = loads_line(text.strip().removeprefix("\ufeff" if number == 1 else ""))
         except json.JSONDecodeError as error:
             yield _problem(label, number, Layout.JSON_LINES, f"not JSON: {error.msg}")
+            continue
+        except JsonRefused as error:
+            yield _problem(label, number, Layout.JSON_LINES, error.message)
             continue
         if type(value) is not dict:
             yield _problem(label, number, Layout.JSON_LINES, "not a JSON object")
@@ -237,9 +246,14 @@ def _problem(label: str, line: int, layout: Layout, message: str) -> RawRecord:
 def _csv_rows(opened: Opened) -> Iterator[RawRecord]:
     label = opened.file.label
     bad_lines: set[int] = set()
+    long_lines: set[int] = set()  # past 64 MiB: never held whole (#17)
 
     def decoded() -> Iterator[str]:
-        for number, raw in enumerate(opened.stream, start=1):
+        for number, raw in enumerate(capped_lines(opened.stream), start=1):
+            if isinstance(raw, TooLong):
+                long_lines.add(number)
+                yield "-\n"  # a row of its own, reported below
+                continue
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -269,7 +283,9 @@ def _csv_rows(opened: Opened) -> Iterator[RawRecord]:
         if not row or not any(cell.strip() for cell in row):
             start = end + 1
             continue
-        if any(start <= line <= end for line in bad_lines):
+        if any(start <= line <= end for line in long_lines):
+            yield _problem(label, start, Layout.CSV, f"line longer than {MAX_LINE_BYTES} bytes")
+        elif any(start <= line <= end for line in bad_lines):
             yield _problem(label, start, Layout.CSV, "not UTF-8 text")
         elif len(row) != len(names):
             yield _problem(
