@@ -3,7 +3,7 @@
 The flat public API. Every reducer is pure: ``apply(world, op) -> Outcome`` and
 ``replay(ops, world) -> World``; worlds are immutable values. A vendor is a value (a
 ``VendorProfile``, found by name in a registry); importing this package registers the
-built-in ones (PostHog, Customer.io, Amplitude, Segment). Pricing and eligibility are
+built-in ones (PostHog, Customer.io, Amplitude, Segment, Mixpanel). Pricing and eligibility are
 separate pure functions over a world or plain usage.
 """
 
@@ -24,7 +24,10 @@ from identity_model.billing.eligibility import (
     feature_matrix,
     lifecycle_events,
 )
+from identity_model.billing.mixpanel import MixpanelBill, MixpanelBook  # Mixpanel (issue #14)
+from identity_model.billing.mixpanel import price_month as price_mixpanel_month
 from identity_model.billing.pricing import (
+    Bill,  # issue #14: a vendor's monthly bill
     Invoice,
     InvoiceLine,
     InvoiceModel,
@@ -37,7 +40,11 @@ from identity_model.billing.pricing import (
 )
 from identity_model.errors import Code, IdentityError
 from identity_model.events import BillingKind, Event, Usage
-from identity_model.io.books import load_amplitude_book, load_price_book
+from identity_model.io.books import (
+    load_amplitude_book,
+    load_mixpanel_book,  # Mixpanel (issue #14)
+    load_price_book,
+)
 from identity_model.io.report import (
     REPORT_FORMAT,
     ScriptRun,
@@ -65,6 +72,7 @@ from identity_model.reducers import Session, apply, replay
 from identity_model.rules import RuleId
 from identity_model.vendor import (
     Decision,
+    PriceInput,  # issue #14: what a vendor's bill reads
     ProfileBase,
     VendorProfile,
     register_vendor,
@@ -82,11 +90,30 @@ from identity_model.vendors.amplitude import (
 from identity_model.vendors.customerio.operations import Advance, CioIdentify, Track
 from identity_model.vendors.customerio.profile import CustomerioConfig
 from identity_model.vendors.customerio.state import CioEvent, CioPerson, CioState
+from identity_model.vendors.mixpanel import (  # Mixpanel (issue #14)
+    IdMerge,
+    MixpanelConfig,
+    MixpanelEvent,
+    MixpanelState,
+)
 from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles, PostHogConfig
 from identity_model.vendors.posthog.device import Device, UserState
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
 from identity_model.vendors.posthog.ids import capture_distinct_id, is_distinct_id_illegal
+from identity_model.vendors.posthog.operations import MobileCapture
 from identity_model.vendors.posthog.persons import Person, PersonGraph
+from identity_model.vendors.posthog.python_sdk import (
+    EndContext,
+    IdentifyContext,
+    NewContext,
+    PyAlias,
+    PyCapture,
+    PyDevice,
+    PyGroupIdentify,
+    PySet,
+    PySetOnce,
+    Tag,
+)
 from identity_model.vendors.posthog.state import PostHogState
 
 # --- Segment (issue #14) ---
@@ -121,6 +148,7 @@ __all__ = [
     "AmplitudePlan",
     "AmplitudeState",
     "BadLine",
+    "Bill",  # issue #14
     "BillingKind",
     "Capture",
     "CioEvent",
@@ -135,17 +163,27 @@ __all__ = [
     "Decision",
     "Device",
     "Eligibility",
+    "EndContext",
     "Event",
     "Feature",
     "FeatureTally",
     "Group",
+    "IdMerge",
     "Identify",
+    "IdentifyContext",
     "IdentityError",
     "Ingest",
     "Invoice",
     "InvoiceLine",
     "InvoiceModel",
     "MergedUser",
+    "MixpanelBill",
+    "MixpanelBook",
+    "MixpanelConfig",
+    "MixpanelEvent",
+    "MixpanelState",
+    "MobileCapture",
+    "NewContext",
     "Operation",
     "Outcome",
     "Person",
@@ -155,8 +193,15 @@ __all__ = [
     "PostHogConfig",
     "PostHogState",
     "PriceBook",
+    "PriceInput",  # issue #14
     "ProcessedEvent",
     "ProfileBase",
+    "PyAlias",
+    "PyCapture",
+    "PyDevice",
+    "PyGroupIdentify",
+    "PySet",
+    "PySetOnce",
     "Reason",
     "ReasonCode",
     "Reset",
@@ -175,6 +220,7 @@ __all__ = [
     "Status",
     "Step",
     "StepRecord",
+    "Tag",
     "Tier",
     "Track",
     "UnifySettings",
@@ -193,6 +239,7 @@ __all__ = [
     "is_distinct_id_illegal",
     "lifecycle_events",
     "load_amplitude_book",
+    "load_mixpanel_book",
     "load_price_book",
     "load_segment_book",
     "merged_users",
@@ -200,6 +247,7 @@ __all__ = [
     "parse_price_book",
     "parse_timestamp",
     "price",
+    "price_mixpanel_month",
     "price_month",
     "price_months",
     "price_segment_month",

@@ -11,6 +11,8 @@ says where a report fails one. Loading case files and rule pages is in ``io.case
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -23,6 +25,7 @@ Adapter: TypeAlias = Callable[[Script], Report]
 
 DEFAULT_IMPL = "identity_model.conformance:run"
 CASE_KEYS = {"id", "description", "rules", "script", "expect"}
+OPTIONAL_KEYS = {"source"}  # where the scenario comes from (an upstream file and test name)
 EXACT = "$exact"  # an expected object holding "$exact": true must match key for key
 
 
@@ -39,16 +42,41 @@ class AdapterLoadError(Exception):
     """The ``--identity-impl`` value does not name a callable."""
 
 
+_SPEC = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:([A-Za-z_][A-Za-z0-9_]*)?)?"
+)
+
+
 def load_adapter(spec: str) -> Adapter:
-    """``package.module:function`` (``:run`` when omitted) → the adapter callable."""
+    """``package.module:function`` (``:run`` when omitted) → the adapter callable.
+
+    Every way this can fail is an ``AdapterLoadError`` (#17): a spec that names no module
+    (``''``, ``:``), a module that cannot be imported or raises while importing, a name that
+    is not a callable taking one argument (the script)."""
+    if not _SPEC.fullmatch(spec):
+        raise AdapterLoadError(
+            f"{spec!r} is not module:function (e.g. my_package.adapter:run; ':run' is the default)"
+        )
     module_name, _, attribute = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise AdapterLoadError(f"cannot import {module_name!r}: {error}") from error
+    except Exception as error:  # the module's own code failed while importing
+        raise AdapterLoadError(
+            f"cannot import {module_name!r}: it raised {type(error).__name__}: {error}"
+        ) from error
     adapter = getattr(module, attribute or "run", None)
     if not callable(adapter):
         raise AdapterLoadError(f"{spec!r} is not a callable adapter run(script) -> report")
+    try:
+        inspect.signature(adapter).bind([])
+    except TypeError:
+        raise AdapterLoadError(
+            f"{spec!r} cannot be called with one argument, the script: run(script) -> report"
+        ) from None
+    except ValueError:
+        pass  # no signature to inspect (a builtin): calling it will tell
     return adapter  # type: ignore[no-any-return]
 
 
@@ -67,26 +95,31 @@ class Case:
     script: tuple[dict[str, Any], ...]
     expect: dict[str, Any]
     origin: str
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. "source", "comment": not checked
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # other keys ("comment", ...): unchecked
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "description": self.description,
             "rules": list(self.rules),
-            **self.extra,
-            "script": list(self.script),
-            "expect": self.expect,
         }
+        if self.source is not None:
+            data["source"] = self.source
+        data.update(self.extra)
+        data["script"] = list(self.script)
+        data["expect"] = self.expect
+        return data
 
 
 def case_from_json(data: Any, origin: str) -> Case:
-    """A §4 case; keys beyond the five (``source``, ``comment``, ...) are kept, not checked."""
+    """A §4 case; keys beyond the five (``source``, ``comment``, ...) are kept, not checked
+    (format extension of #9/#12)."""
     if not isinstance(data, dict) or not set(data) >= CASE_KEYS:
         missing = sorted(CASE_KEYS - set(data)) if isinstance(data, dict) else sorted(CASE_KEYS)
         raise CaseFormatError(f"{origin}: a case needs the keys {', '.join(missing)}")
-    if not isinstance(data["rules"], list) or not all(isinstance(r, str) for r in data["rules"]):
-        raise CaseFormatError(f"{origin}: rules must be a list of rule ids")
+    if "source" in data and not isinstance(data["source"], str):
+        raise CaseFormatError(f"{origin}: source must be a string")
     if not isinstance(data["script"], list) or not all(
         isinstance(op, dict) for op in data["script"]
     ):
@@ -96,6 +129,21 @@ def case_from_json(data: Any, origin: str) -> Case:
     bad = _bad_exact_flags(data["expect"], "expect")
     if bad:
         raise CaseFormatError(f"{origin}: {bad[0]}: {EXACT!r} must be true or false")
+    # issue #17: every shape ``differences`` relies on is checked here, with the case's name.
+    for key in ("id", "description"):
+        if not isinstance(data[key], str):
+            raise CaseFormatError(f"{origin}: {key} must be a string")
+    rules = data["rules"]
+    if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+        raise CaseFormatError(f"{origin}: rules must be a list of rule ids (strings)")
+    persons = data["expect"].get("persons")
+    if persons is not None and not (
+        isinstance(persons, list) and all(_is_person(person) for person in persons)
+    ):
+        raise CaseFormatError(
+            f"{origin}: expect.persons must be a list of objects whose distinct_ids, if given, "
+            "is a list of strings"
+        )
     return Case(
         id=str(data["id"]),
         description=str(data["description"]),
@@ -103,7 +151,8 @@ def case_from_json(data: Any, origin: str) -> Case:
         script=tuple(data["script"]),
         expect=data["expect"],
         origin=origin,
-        extra={key: value for key, value in data.items() if key not in CASE_KEYS},
+        source=data.get("source"),
+        extra={k: v for k, v in data.items() if k not in CASE_KEYS | OPTIONAL_KEYS},
     )
 
 
@@ -164,9 +213,18 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
     return []
 
 
+def _is_person(person: Any) -> bool:
+    if not isinstance(person, dict):
+        return False
+    ids = person.get("distinct_ids", [])
+    return isinstance(ids, list) and all(isinstance(one, str) for one in ids)
+
+
 def _person_differences(expected: Any, actual: Any) -> list[str]:
     if not isinstance(expected, list) or not isinstance(actual, list):
         return differences(expected, actual, "report.persons")
+    if not all(_is_person(person) for person in actual):  # an adapter's own shape (#17)
+        return [f"report.persons: expected objects with distinct_ids lists, got {actual!r}"]
     by_ids = {tuple(person.get("distinct_ids", ())): person for person in actual}
     found: list[str] = []
     if len(expected) != len(actual):

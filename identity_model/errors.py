@@ -23,6 +23,7 @@ class Code(StrEnum):
     ANONYMOUS_ID_ALREADY_ASSIGNED = "anonymous_id_already_assigned"
     ALREADY_IDENTIFIED = "already_identified"  # mobile SDKs: identify(other id) while identified
     INVALID_PRICE_BOOK = "invalid_price_book"  # a price book file that is not a valid book
+    NO_ACTIVE_CONTEXT = "no_active_context"  # Python identify_context/tag outside a context
     INVALID_OPERATION = "invalid_operation"
     UNSUPPORTED_OPERATION = "unsupported_operation"  # a neutral op the vendor has no analogue for
     # --- Amplitude (issue #14) ---
@@ -34,6 +35,30 @@ class Code(StrEnum):
     MERGE_LIMIT_REACHED = "merge_limit_reached"  # a merge past 100 refused (SEG-10)
     MAPPING_LIMIT_REACHED = "mapping_limit_reached"  # identifiers past 1,000 not added (SEG-10)
     # --- end Segment ---
+    # --- Mixpanel (issue #14; docs/rules/mixpanel.md) ---
+    IDENTITY_EVENT_IGNORED = "identity_event_ignored"  # simplified: an ingested identity event
+    DEVICE_ALREADY_LINKED = "device_already_linked"  # simplified: the device has another user
+    SAME_IDS = "same_ids"  # original: a merge naming one id twice
+    ANON_ID_NOT_UUID = "anon_id_not_uuid"  # original: $identify's $anon_id is not a UUIDv4
+    ANON_ID_ALREADY_MERGED = "anon_id_already_merged"  # original: $anon_id is spoken for
+    ALIAS_ALREADY_EXISTS = "alias_already_exists"  # original: the alias was used already
+    CLUSTER_LIMIT_EXCEEDED = "cluster_limit_exceeded"  # original: over 500 ids in a cluster
+    # --- end Mixpanel ---
+    # --- importing exports (issue #13): a record of a vendor's export that cannot be mapped ---
+    IMPORT_UNREADABLE_RECORD = "import_unreadable_record"  # not UTF-8, not JSON, not an object
+    IMPORT_MISSING_FIELD = "import_missing_field"  # a field the mapping needs (event name, type)
+    IMPORT_INVALID_FIELD = "import_invalid_field"  # a field of a type the vendor's importer refuses
+    IMPORT_INVALID_TIMESTAMP = "import_invalid_timestamp"  # missing or unreadable time
+    IMPORT_MISSING_ID = "import_missing_id"  # no id the importer could attach the event to
+    IMPORT_SKIPPED_EVENT = "import_skipped_event"  # PostHog's importer drops it by design
+    IMPORT_UNSUPPORTED_TYPE = "import_unsupported_type"  # e.g. a Segment type outside the spec
+    IMPORT_PARQUET_UNAVAILABLE = "import_parquet_unavailable"  # a Parquet file, no pyarrow
+    IMPORT_UNKNOWN_FORMAT = "import_unknown_format"  # the export's vendor or format not guessed
+    # --- end of importing exports ---
+    # --- robustness codes (issue #17; docs/conformance-format.md, "Extension: robustness") ---
+    LIMIT_EXCEEDED = "limit_exceeded"  # a line, nesting, number or count past a documented limit
+    IO_ERROR = "io_error"  # standard input or output closed, full or failing
+    # --- end of the robustness codes ---
 
 
 class IdentityError(Exception):

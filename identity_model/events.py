@@ -98,9 +98,10 @@ def total_usage(by_month: Mapping[str, Mapping[str, int]]) -> Usage:
 def month_of(timestamp: datetime) -> str:
     """PR-06: the calendar month (UTC) an event counts in, as ``YYYY-MM``."""
     utc = timestamp if timestamp.tzinfo is UTC else timestamp.astimezone(UTC)
-    return _month_name(utc.year, utc.month)
+    return month_name(utc.year, utc.month)
 
 
 @cache
-def _month_name(year: int, month: int) -> str:
+def month_name(year: int, month: int) -> str:
+    """``YYYY-MM`` (PR-06's name of a month)."""
     return f"{year:04d}-{month:02d}"

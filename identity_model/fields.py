@@ -18,7 +18,7 @@ from identity_model.jsontypes import Json, JsonObject
 class Fields:
     """One operation object (``raw``) on line ``line`` whose ``op`` key is ``op``."""
 
-    __slots__ = ("_timestamp", "line", "op", "raw", "vendor")
+    __slots__ = ("_timestamp", "config", "line", "op", "raw", "vendor")
 
     def __init__(
         self,
@@ -27,12 +27,14 @@ class Fields:
         op: str,
         vendor: str,
         timestamp: Callable[[Fields, str | None], datetime],
+        config: Any = None,
     ) -> None:
         self.raw = raw
         self.line = line
         self.op = op
         self.vendor = vendor
         self._timestamp = timestamp
+        self.config = config  # the script's config: a vendor's readers may depend on it
 
     def fail(self, message: str) -> IdentityError:
         return IdentityError(Code.INVALID_OPERATION, f"{self.op}: {message}", line=self.line)

@@ -34,6 +34,14 @@ def freeze(value: Json) -> Json:
     return tuple(freeze(item) for item in value)  # type: ignore[union-attr]
 
 
+def kept(value: Json) -> Json:
+    """``value`` as a rule keeps it in the state: scalars as they are, anything else frozen.
+
+    Operations read from a script freeze only their top level (nobody else holds the decoded
+    values); the rules that keep a nested value (person and group properties) call this."""
+    return value if type(value) in _SCALARS else freeze(value)
+
+
 def freeze_object(value: JsonObject) -> JsonObject:
     """``freeze`` for an object, typed as one."""
     if not value:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
+from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
+from identity_model.errors import Code, IdentityError
 from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
 
@@ -27,6 +29,59 @@ class Config:
     subclass with the vendor's own settings, made by the vendor's ``parse_config``."""
 
     vendor: str
+
+
+# --- field checks (issue #17): an operation value refuses wrong fields when it is built -------
+# Vendors' own operations use them too. Each raises IdentityError(invalid_operation).
+
+
+def invalid(op: str, message: str) -> IdentityError:
+    return IdentityError(Code.INVALID_OPERATION, f"{op}: {message}")
+
+
+def check_timestamp(op: str, value: object) -> None:
+    """An aware ``datetime``: a naive one would be billed in the host's time zone."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        shown = "a naive datetime" if isinstance(value, datetime) else type(value).__name__
+        raise invalid(
+            op,
+            f"'timestamp' must be a timezone-aware datetime, not {shown} "
+            "(a naive time would be billed in the host's time zone)",
+        )
+
+
+def check_string(op: str, name: str, value: object, *, optional: bool, empty: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        wanted = "a string or None" if optional else "a string"
+        raise invalid(op, f"{name!r} must be {wanted}, not {type(value).__name__}")
+    if not empty and not value:
+        raise invalid(op, f"{name!r} must not be empty")
+
+
+def check_object(op: str, name: str, value: object, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, Mapping):
+        raise invalid(op, f"{name!r} must be a JSON object (a mapping), not {type(value).__name__}")
+
+
+def check_json(op: str, name: str, value: object) -> None:
+    if value is None or isinstance(value, str | int | float | Mapping | list | tuple):
+        return
+    raise invalid(op, f"{name!r} must be a JSON value, not {type(value).__name__}")
+
+
+_OBJECT_TYPES = frozenset({dict, MappingProxyType})  # the common objects, checked no further
+
+
+def check_client(op: str, device: object, anonymous_id: object) -> None:
+    check_string(op, "device", device, optional=False, empty=False)
+    check_string(op, "anonymous_id", anonymous_id, optional=True, empty=True)
+
+
+# --- end of the field checks ---
 
 
 def _freeze_fields(instance: object, *names: str) -> None:
@@ -43,8 +98,11 @@ def keys_of(cls: Any) -> frozenset[str]:
 
 
 def _client(fields: Fields) -> dict[str, Any]:
+    device = fields.string("device")
+    if device == "":  # never silently the default device (#17)
+        raise fields.fail("'device' must not be empty (omit it for the default device)")
     return {
-        "device": fields.string("device") or DEFAULT_DEVICE,
+        "device": DEFAULT_DEVICE if device is None else device,
         "anonymous_id": fields.string("anonymous_id"),
     }
 
@@ -65,9 +123,45 @@ class Ingest:
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("ingest", self.timestamp)
+        if type(self.event) is not str:
+            check_string("ingest", "event", self.event, optional=False, empty=True)
+        if type(self.properties) not in _OBJECT_TYPES:
+            check_object("ingest", "properties", self.properties, optional=False)
         if type(self.distinct_id) is not str:
+            check_json("ingest", "distinct_id", self.distinct_id)
             object.__setattr__(self, "distinct_id", freeze(self.distinct_id))
         object.__setattr__(self, "properties", freeze_object(self.properties))
+
+    @classmethod
+    def read_plain(
+        cls,
+        distinct_id: Json,
+        event: str,
+        timestamp: datetime,
+        properties: dict[str, Json] | None,
+        *,
+        arrays: bool,
+    ) -> Ingest:
+        """An ``ingest`` read from a script line by the reader's fast lane (``io.fastread``):
+        the fields are checked already (an aware UTC timestamp, a string event, JSON values
+        decoded from the line) and ``properties`` is a dict nobody else holds. Without arrays
+        in the line (``arrays``), only its top level is frozen here (a read-only view, no
+        copy): nested objects are frozen where a rule keeps them (``jsontypes.kept``). Equal
+        to ``Ingest(...)`` of the same values (whose arrays become tuples)."""
+        op = object.__new__(cls)
+        _set = object.__setattr__
+        _set(op, "distinct_id", distinct_id if type(distinct_id) is str else freeze(distinct_id))
+        _set(op, "event", event)
+        _set(op, "timestamp", timestamp)
+        if not properties:
+            _set(op, "properties", EMPTY_OBJECT)
+        elif arrays:
+            _set(op, "properties", freeze_object(properties))
+        else:
+            _set(op, "properties", MappingProxyType(properties))
+        return op
 
     @classmethod
     def read(cls, fields: Fields, timestamp: datetime) -> Ingest:
@@ -100,6 +194,18 @@ class Capture:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("capture", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("capture", self.device, self.anonymous_id)
+        if type(self.event) is not str:
+            check_string("capture", "event", self.event, optional=False, empty=True)
+        if type(self.properties) not in _OBJECT_TYPES:
+            check_object("capture", "properties", self.properties, optional=False)
         object.__setattr__(self, "properties", freeze_object(self.properties))
 
     @classmethod
@@ -126,6 +232,17 @@ class Identify:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("identify", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("identify", self.device, self.anonymous_id)
+        check_json("identify", "distinct_id", self.distinct_id)
+        check_object("identify", "set", self.set, optional=True)
+        check_object("identify", "set_once", self.set_once, optional=True)
         _freeze_fields(self, "distinct_id", "set", "set_once")
 
     @classmethod
@@ -149,6 +266,15 @@ class Alias:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("alias", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("alias", self.device, self.anonymous_id)
+        check_json("alias", "alias", self.alias)
         _freeze_fields(self, "alias")
 
     @classmethod
@@ -165,6 +291,19 @@ class Reset:
     new_anonymous_id: str | None = None
     device: str = DEFAULT_DEVICE
     anonymous_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("reset", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("reset", self.device, self.anonymous_id)
+        if not isinstance(self.reset_device_id, bool):
+            raise invalid("reset", "'reset_device_id' must be True or False")
+        check_string("reset", "new_anonymous_id", self.new_anonymous_id, optional=True, empty=True)
 
     @classmethod
     def read(cls, fields: Fields, timestamp: datetime) -> Reset:
@@ -188,6 +327,17 @@ class Group:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("group", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("group", self.device, self.anonymous_id)
+        check_string("group", "group_type", self.group_type, optional=False, empty=True)
+        check_json("group", "group_key", self.group_key)
+        check_object("group", "properties", self.properties, optional=True)
         _freeze_fields(self, "group_key", "properties")
 
     @classmethod
@@ -212,6 +362,16 @@ class SetPersonProperties:
     anonymous_id: str | None = None
 
     def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("set_person_properties", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("set_person_properties", self.device, self.anonymous_id)
+        check_object("set_person_properties", "set", self.set, optional=True)
+        check_object("set_person_properties", "set_once", self.set_once, optional=True)
         _freeze_fields(self, "set", "set_once")
 
     @classmethod
@@ -232,6 +392,16 @@ class CreatePersonProfile:
     device: str = DEFAULT_DEVICE
     anonymous_id: str | None = None
 
+    def __post_init__(self) -> None:
+        if type(self.timestamp) is not datetime or self.timestamp.tzinfo is not UTC:
+            check_timestamp("create_person_profile", self.timestamp)
+        if (
+            type(self.device) is not str
+            or not self.device
+            or (self.anonymous_id is not None and type(self.anonymous_id) is not str)
+        ):
+            check_client("create_person_profile", self.device, self.anonymous_id)
+
     @classmethod
     def read(cls, fields: Fields, timestamp: datetime) -> CreatePersonProfile:
         return cls(timestamp=timestamp, **_client(fields))
@@ -245,6 +415,10 @@ class VendorOperation:
     OP: ClassVar[str] = ""
 
     timestamp: datetime
+
+    def __post_init__(self) -> None:
+        # A subclass with its own __post_init__ calls check_timestamp itself.
+        check_timestamp(self.OP or type(self).__name__, self.timestamp)
 
 
 # CL-24: setPersonPropertiesForFlags is no operation: it only overrides local flag values.

@@ -55,10 +55,13 @@ class StepRecord(Step):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
-    """The new world and what the operation did. ``world`` is the old one unless applied."""
+    """The new world and what the operation did. ``world`` is the old one unless applied or
+    ``bookkeeping`` (a rejected or ignored step that still wrote bookkeeping, see ``Decision``).
+    """
 
     world: World[Any]
     step: Step
+    bookkeeping: bool = False
 
     @property
     def status(self) -> Status:
@@ -75,6 +78,25 @@ class Outcome:
     @property
     def rules(self) -> tuple[RuleId, ...]:
         return self.step.rules
+
+
+_new = object.__new__
+_SET_STATUS, _SET_CODES, _SET_EVENT, _SET_RULES, _SET_MESSAGE = (
+    Step.__dict__[name].__set__ for name in ("status", "codes", "event", "rules", "message")
+)
+
+
+def applied(codes: tuple[Code, ...], event: Event | None, rules: tuple[RuleId, ...]) -> Step:
+    """``Step(status=APPLIED, codes=codes, event=event, rules=rules)``, built for the hot path
+    (one per event): its slots are written directly, which is about twice as fast as the
+    frozen dataclass's ``__init__``. The same value."""
+    step: Step = _new(Step)
+    _SET_STATUS(step, Status.APPLIED)
+    _SET_CODES(step, codes)
+    _SET_EVENT(step, event)
+    _SET_RULES(step, rules)
+    _SET_MESSAGE(step, "")
+    return step
 
 
 def rejected(code: Code, message: str, *rules: RuleId) -> Step:

@@ -2,7 +2,8 @@
 
 Both are pure: no I/O, no clock, no randomness; time and ids come in with the operations.
 ``apply`` is the vendor's ``decide``, then ``evolve`` only when the step is applied: a
-rejected or ignored operation returns the very same world. ``Session`` is the batch form
+rejected or ignored operation returns the very same world, unless its decision carries
+bookkeeping (see ``Decision``; then ``Outcome.bookkeeping`` says so). ``Session`` is the batch form
 (the vendor's ``batch``: one persistent-map builder for many operations), used by ``replay``
 and the command line; its worlds equal the fold of ``apply``.
 """
@@ -12,19 +13,52 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from identity_model.operations import Operation
+from identity_model.errors import Code, IdentityError
+from identity_model.events import Event
+from identity_model.operations import NEUTRAL_OPERATIONS, Operation, VendorOperation
 from identity_model.outcome import Outcome, Status, Step
 from identity_model.world import World, empty_world, keeping_events
+
+# --- library misuse (issue #17): a typed error, never an AttributeError from deep inside ---
+_NEUTRAL_TYPES = frozenset(NEUTRAL_OPERATIONS.values())
+_OPERATION_BASES = (*NEUTRAL_OPERATIONS.values(), VendorOperation)  # subclasses too
+
+
+def _check_operation(op: object) -> None:
+    if type(op) not in _NEUTRAL_TYPES and not isinstance(op, _OPERATION_BASES):
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            f"not an operation: {type(op).__name__} (build one of "
+            f"{', '.join(sorted(cls.__name__ for cls in _NEUTRAL_TYPES))} or a vendor's own)",
+        )
+
+
+def _check_world(world: object) -> None:
+    if not isinstance(world, World):
+        raise IdentityError(
+            Code.INVALID_OPERATION, f"not a World: {type(world).__name__} (start from EMPTY)"
+        )
+
+
+# --- end of the misuse checks ---
 
 
 def apply(world: World[Any], op: Operation) -> Outcome:
     """One operation: ``(world, op) -> (new world, outcome)``. ``world`` is never changed."""
+    _check_world(world)
+    _check_operation(op)
     profile = world.profile
     decision = profile.decide(world.state, op)
     step = decision.step
-    if step.status is not Status.APPLIED:
+    if step.status is not Status.APPLIED and not decision.bookkeeping:
         return Outcome(world=world, step=step)
     state = profile.evolve(world.state, decision)
+    if decision.bookkeeping:
+        return Outcome(
+            world=World(config=world.config, state=state, log=world.log),
+            step=step,
+            bookkeeping=True,
+        )
     log = world.log
     if log is not None and step.event is not None and step.event.stored:
         log = log.set(len(log), step.event)
@@ -41,6 +75,7 @@ class Session:
 
     def __init__(self, world: World[Any] | None = None) -> None:
         world = empty_world() if world is None else world
+        _check_world(world)
         self._world = world
         self.profile = world.profile
         self._batch = self.profile.batch(world.state)
@@ -48,13 +83,21 @@ class Session:
         self._changed = False
 
     def apply(self, op: Operation) -> Step:
+        if type(op) not in _NEUTRAL_TYPES:  # (the check, inline for the common operation)
+            _check_operation(op)
         step = self._batch.apply(op)
+        # A rejected or ignored step may still have written bookkeeping (see ``Decision``).
+        self._changed = True
         if step.status is Status.APPLIED:
-            self._changed = True
             event = step.event
             if self._log is not None and event is not None and event.stored:
                 self._log[len(self._log)] = event
         return step
+
+    def person_label(self, event: Event) -> str:
+        """The vendor's ``person_label`` of ``event`` now, read from the batch: no world is
+        made (``world`` would snapshot the state at every step)."""
+        return self._batch.person_label(event)
 
     @property
     def world(self) -> World[Any]:

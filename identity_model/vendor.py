@@ -20,16 +20,20 @@ from __future__ import annotations
 import importlib
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
 from identity_model.events import Event
 from identity_model.fields import Fields
+from identity_model.identities import neutral_identity_keys
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, Step, StepRecord
+
+if TYPE_CHECKING:  # a type only: billing imports the world, which imports this module
+    from identity_model.billing.pricing import Bill
 
 __all__ = [
     "DEFAULT_VENDOR",
@@ -42,6 +46,7 @@ __all__ = [
     "FoldBatch",
     "MonthlyUsage",
     "Operation",
+    "PriceInput",
     "ProfileBase",
     "Status",
     "Step",
@@ -64,20 +69,54 @@ ENTRY_POINT_GROUP = "identity_model.vendors"
 MonthlyUsage: TypeAlias = Mapping[str, Mapping[str, int]]
 
 
+# --- pricing (issue #14) ------------------------------------------------------------------------
+
+PriceKind: TypeAlias = Literal["meter", "choice", "choices", "count", "decimal", "text"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceInput:
+    """One input a vendor's ``bill`` reads: a month's meter or a setting of the book.
+
+    ``name`` is the option's key in ``bill``'s ``options`` and, with ``-`` for ``_``, the
+    ``price`` command's flag (``unit_price`` is ``--unit-price``). Kinds: ``meter`` (a count of
+    one month's usage meter ``meter``, given by hand to ``price``; replay reads it from the
+    state), ``choice`` (one of ``choices``), ``choices`` (any of ``choices``, repeatable),
+    ``count`` (a whole number >= 0), ``decimal`` (an amount >= 0), ``text``.
+    """
+
+    name: str
+    kind: PriceKind
+    help: str
+    meter: str | None = None  # kind "meter": the usage meter it stands for
+    choices: tuple[str, ...] = ()
+    default: str | None = None  # shown in help; the vendor applies it when the option is absent
+
+
+# --- end pricing ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision(Generic[F]):
     """What ``decide`` found: the step, and the facts ``evolve`` applies.
 
-    ``facts`` is present only when ``step.status`` is applied; a rejected or ignored decision
-    carries nothing to apply.
+    ``facts`` is present when ``step.status`` is applied; a rejected or ignored decision carries
+    nothing to apply, except ``bookkeeping`` (issue #11): state that is no outcome of the
+    operation but must still be written, because the format says it existed before the
+    operation (PostHog: a device named for the first time, its anonymous id fixed) or it is
+    spent whatever the outcome (PostHog: a Python SDK's generated id on a dropped event).
     """
 
     step: Step
     facts: F | None = None
+    bookkeeping: bool = False  # the facts of a rejected or ignored step, written all the same
 
     def __post_init__(self) -> None:
-        if self.facts is not None and self.step.status is not Status.APPLIED:
-            raise ValueError("only an applied decision carries facts")
+        applied = self.step.status is Status.APPLIED
+        if self.facts is not None and not applied and not self.bookkeeping:
+            raise ValueError("only an applied decision carries facts (or bookkeeping)")
+        if self.bookkeeping and (applied or self.facts is None):
+            raise ValueError("bookkeeping is the facts of a rejected or ignored decision")
 
     @property
     def applied(self) -> bool:
@@ -94,6 +133,11 @@ class Batch(Protocol[S_co]):
 
     def finish(self) -> S_co:
         """The state so far, as an immutable value; the batch goes on from it."""
+        ...
+
+    def person_label(self, event: Event) -> str:
+        """The profile's ``person_label`` of ``event`` in the state so far, without making a
+        state value (the replay table asks it at every step)."""
         ...
 
 
@@ -120,6 +164,12 @@ class VendorProfile(Protocol[S, F]):
         Raise ``fields.unknown_op(...)`` for names the vendor does not accept at all."""
         ...
 
+    def neutral_ingest(self, config: Config) -> bool:
+        """Whether every ``ingest`` line under ``config`` is the core's to read
+        (``parse_operation`` returns ``None`` for it): the reader's fast lane reads such lines
+        itself (``io.fastread``)."""
+        ...
+
     def empty_state(self, config: Config) -> S:
         """The state before any operation, under ``config`` (this vendor's config type)."""
         ...
@@ -130,7 +180,8 @@ class VendorProfile(Protocol[S, F]):
         ...
 
     def evolve(self, state: S, decision: Decision[F]) -> S:
-        """Applies an applied decision's facts; never called for rejected or ignored ones."""
+        """Applies a decision's facts: an applied one's, or a rejected or ignored one's
+        bookkeeping; never called for a decision without facts."""
         ...
 
     def batch(self, state: S) -> Batch[S]:
@@ -141,6 +192,13 @@ class VendorProfile(Protocol[S, F]):
         """The report's ``events``, ``persons``, ``usage`` (+ the vendor's extras) for the
         script whose step records are ``records`` (format §2); the core adds ``format`` and
         ``steps``. Events come from the records (they flow out of the fold in the steps)."""
+        ...
+
+    def report_stream(self, state: S, records: Iterable[StepRecord]) -> dict[str, Any]:
+        """``report``, but its ``events`` may be any iterable, consumed once as it is written
+        (``replay --format json`` streams it: ``records`` may come from a file). A vendor
+        whose report can resolve events one by one returns an iterator, and memory stays
+        bounded by identities; ``ProfileBase``'s default is ``report`` itself."""
         ...
 
     def usage(self, state: S) -> MonthlyUsage:
@@ -163,6 +221,45 @@ class VendorProfile(Protocol[S, F]):
         """The end of the replay table: the final persons, in lines of text."""
         ...
 
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        """Every identity through which ``op`` can affect, or be affected by, another
+        operation (for replaying by identity component, ``identity_model.partition``). An
+        extra key only joins components; a missing one would split a person. ``()``: the
+        operation names no identity and may only move time."""
+        ...
+
+    def at_end(self, state: S, end: datetime) -> S:
+        """``state`` as judged at the end of a script whose latest timestamp is ``end`` (a
+        component replayed alone ends earlier than the whole script)."""
+        ...
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        """For each list of the report beside ``events``/``persons`` (e.g. ``activity``), the
+        index in ``records`` of the step that made each entry, in report order."""
+        ...
+
+    # --- pricing (issue #14) ---
+    @property
+    def price_inputs(self) -> tuple[PriceInput, ...]:
+        """What ``bill`` reads: the meters it prices and the settings it accepts (``()``: the
+        vendor is not priced)."""
+        ...
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> Mapping[str, Bill] | None:
+        """A bill per month of ``usage`` from the vendor's book, months in order; ``options``
+        holds the settings given (by ``price_inputs`` name; absent: the vendor's default),
+        ``config`` the script's config line when there is one. ``None``: not priced.
+        ``IdentityError`` for a bad option value."""
+        ...
+
+    def usage_text(self, usage: MonthlyUsage) -> str:
+        """One line for the replay table: the priced meters over all months."""
+        ...
+
+    # --- end pricing ---
+
 
 class FoldBatch(Generic[S, F]):
     """The plain batch: ``decide`` then ``evolve`` per operation."""
@@ -175,12 +272,15 @@ class FoldBatch(Generic[S, F]):
 
     def apply(self, op: Operation) -> Step:
         decision = self._profile.decide(self._state, op)
-        if decision.applied:
+        if decision.applied or decision.bookkeeping:
             self._state = self._profile.evolve(self._state, decision)
         return decision.step
 
     def finish(self) -> S:
         return self._state
+
+    def person_label(self, event: Event) -> str:
+        return self._profile.person_label(self._state, event)
 
 
 class ProfileBase(ABC, Generic[S, F]):
@@ -214,6 +314,13 @@ class ProfileBase(ABC, Generic[S, F]):
     def parse_operation(self, name: str, fields: Fields) -> Operation | None:
         return None
 
+    def neutral_ingest(self, config: Config) -> bool:
+        # Only a vendor that reads no operation of its own is known to leave `ingest` alone.
+        return type(self).parse_operation is ProfileBase.parse_operation
+
+    def report_stream(self, state: S, records: Iterable[StepRecord]) -> dict[str, Any]:
+        return self.report(state, records if isinstance(records, Sequence) else list(records))
+
     def batch(self, state: S) -> Batch[S]:
         return FoldBatch(self, state)
 
@@ -234,6 +341,32 @@ class ProfileBase(ABC, Generic[S, F]):
         return [f"persons ({len(persons)})"] + [
             f"  {', '.join(person['distinct_ids'])}" for person in persons
         ]
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return neutral_identity_keys(op)
+
+    def at_end(self, state: S, end: datetime) -> S:
+        return state
+
+    def entry_steps(self, state: S, records: Sequence[StepRecord]) -> Mapping[str, list[int]]:
+        return {}
+
+    # --- pricing (issue #14): by default a vendor is not priced ---
+    price_inputs: tuple[PriceInput, ...] = ()
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> Mapping[str, Bill] | None:
+        return None
+
+    def usage_text(self, usage: MonthlyUsage) -> str:
+        meters = [item.meter for item in self.price_inputs if item.meter is not None]
+        totals = ", ".join(
+            f"{sum(month.get(meter, 0) for month in usage.values()):,} {meter}" for meter in meters
+        )
+        return f"usage: {totals or 'nothing priced'} (all months)"
+
+    # --- end pricing ---
 
 
 # --- the registry ------------------------------------------------------------------------------
@@ -261,6 +394,8 @@ def _load_plugins() -> None:
     _plugins_loaded = True
     for module in filter(None, os.environ.get(PLUGINS_ENV, "").split(",")):
         importlib.import_module(module.strip())
+    from importlib.metadata import entry_points  # noqa: PLC0415 (slow to import: only here)
+
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         entry.load()
 

@@ -19,6 +19,8 @@ from typing import Any
 from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
 from spec_tests.oracle_client import Devices, js_number
 from spec_tests.oracle_customerio import CustomerioSession
+from spec_tests.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
+from spec_tests.oracle_python import BadPythonOp, PythonClients, check_python_shape
 
 # --- Segment (issue #14) ---
 from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
@@ -70,6 +72,89 @@ UNICODE_SPACES = "".join(
 JS_SPACE = "\t\n\x0b\x0c\r " + UNICODE_SPACES + "\ufeff"  # String.prototype.trim
 RUST_SPACE = "\t\n\x0b\x0c\r \x85" + UNICODE_SPACES  # char::is_whitespace
 
+# SV-20: event properties copied onto the person (and their $initial_ twins), in this order.
+EVENT_TO_PERSON = [
+    "$app_build",
+    "$app_name",
+    "$app_namespace",
+    "$app_version",
+    "$browser",
+    "$browser_version",
+    "$device_type",
+    "$current_url",
+    "$pathname",
+    "$os",
+    "$os_version",
+    "$referring_domain",
+    "$referrer",
+    "$screen_height",
+    "$screen_width",
+    "$viewport_height",
+    "$viewport_width",
+    "$raw_user_agent",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content",
+    "utm_name",
+    "utm_term",
+    "gclid",
+    "gad_source",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "fbclid",
+    "msclkid",
+    "twclid",
+    "li_fat_id",
+    "mc_cid",
+    "igshid",
+    "ttclid",
+    "rdt_cid",
+    "irclid",
+    "_kx",
+    "epik",
+    "qclid",
+    "sccid",
+]
+# SV-20: changes to these alone never rewrite an existing person (outside person events).
+FILTERED = {
+    "$current_url",
+    "$pathname",
+    "$referring_domain",
+    "$referrer",
+    "$screen_height",
+    "$screen_width",
+    "$viewport_height",
+    "$viewport_width",
+    "$browser",
+    "$browser_version",
+    "$device_type",
+    "$raw_user_agent",
+    "$os",
+    "$os_name",
+    "$os_version",
+    "$geoip_postal_code",
+    "$geoip_time_zone",
+    "$geoip_latitude",
+    "$geoip_longitude",
+    "$geoip_accuracy_radius",
+    "$geoip_subdivision_1_code",
+    "$geoip_subdivision_1_name",
+    "$geoip_subdivision_2_code",
+    "$geoip_subdivision_2_name",
+    "$geoip_subdivision_3_code",
+    "$geoip_subdivision_3_name",
+    "$geoip_city_confidence",
+    "$geoip_country_confidence",
+    "$geoip_postal_code_confidence",
+    "$geoip_subdivision_1_confidence",
+    "$geoip_subdivision_2_confidence",
+}
+FORCED = ["$identify", "$create_alias", "$merge_dangerously", "$set"]
+NO_PERSON_UPDATE = ["$exception", "$$heatmap"]
+
 OP_KEYS = {
     "ingest": {"distinct_id", "event", "properties", "timestamp"},
     "capture": {"event", "properties"},
@@ -86,6 +171,46 @@ TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+
 
 class BadOp(Exception):
     pass
+
+
+def js_same(a: Any, b: Any) -> bool:
+    """JavaScript ``a === b`` for JSON values (objects and arrays are never the same)."""
+    if isinstance(a, dict | list) or isinstance(b, dict | list):
+        return False
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a == b
+    return bool(a == b)
+
+
+def lift(props: dict[str, Any]) -> dict[str, Any]:
+    """SV-20: event properties copied into $set (unless there) and $initial_* into $set_once."""
+    out = dict(props)
+    set_ = dict(props["$set"]) if isinstance(props.get("$set"), dict) else None
+    once = dict(props["$set_once"]) if isinstance(props.get("$set_once"), dict) else None
+    server = props.get("$is_server") is True
+    found = False
+    for key in EVENT_TO_PERSON:
+        if key not in props or (server and key in ("$os", "$os_version")):
+            continue
+        if not found:
+            found = True
+            set_ = set_ if set_ is not None else {}
+            once = once if once is not None else {}
+        assert set_ is not None and once is not None
+        value = props[key]
+        if key not in set_:
+            set_[key] = value
+        initial = "$initial_" + key.replace("$", "", 1)
+        if value is not None and initial not in once:
+            once[initial] = value
+    if found:
+        out["$set"] = set_
+        out["$set_once"] = once
+    return out
 
 
 def illegal(distinct_id: str) -> bool:
@@ -122,9 +247,9 @@ def js_truthy(value: Any) -> bool:
 
 
 def parse_time(text: Any) -> datetime:
-    if not isinstance(text, str) or not TIME.match(text):
+    if not isinstance(text, str) or not TIME.fullmatch(text):  # no trailing newline (#17)
         raise BadOp("bad timestamp")
-    m = TIME.match(text)
+    m = TIME.fullmatch(text)
     assert m
     offset = m.group(4)
     if offset in ("Z", "z"):
@@ -133,8 +258,18 @@ def parse_time(text: Any) -> datetime:
         return datetime.fromisoformat(
             m.group(1) + "T" + m.group(2) + (m.group(3) or "")[:7] + offset
         ).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: outside the calendar in UTC
         raise BadOp("bad timestamp") from None
+
+
+def _next_second(clock: datetime | None) -> datetime:
+    """An omitted timestamp: one second after the last, never past the calendar's end."""
+    if clock is None:
+        return datetime(2026, 1, 1, tzinfo=UTC)
+    try:
+        return clock + timedelta(seconds=1)
+    except OverflowError:
+        raise BadOp("no second after the end of the calendar") from None
 
 
 class Oracle:
@@ -177,7 +312,10 @@ class Oracle:
         if len(text) > 200:
             text = text[:200]
             codes.append("distinct_id_truncated")
+        sent = json.loads(json.dumps(props))
         flag = props.get("$process_person_profile", "<absent>")
+        if self.config.get("person_processing_opt_out") is True:
+            flag = False  # SV-32: the team setting overrides the event's own flag
         personless = self.turns_processing_off(flag)
         if not personless and flag != "<absent>" and flag is not True:
             codes.append("invalid_process_person_profile")
@@ -192,6 +330,7 @@ class Oracle:
                     "dropped": True,
                     "time": when,
                     "device": device,
+                    "sent": sent,
                 }
             )
             return "ignored", codes
@@ -218,6 +357,7 @@ class Oracle:
                 "dropped": False,
                 "time": when,
                 "device": device,
+                "sent": sent,
             }
         )
         return "applied", codes
@@ -254,6 +394,7 @@ class Oracle:
             source = js_string(props["$anon_distinct_id"])
         if name in ("$create_alias", "$merge_dangerously") and js_truthy(props.get("alias")):
             source = js_string(props["alias"])
+        props = lift(props)
         if name == "$groupidentify":
             gtype, gkey = props.get("$group_type"), props.get("$group_key")
             if isinstance(gtype, str) and gkey is not None:
@@ -267,9 +408,13 @@ class Oracle:
             else:
                 self.merge(source, target, name, when, codes)
         person = self.person_of.get(target)
+        created = person is None
         if person is None:
             person = self.new_person([target], False, when)
-        self.update(person, props)
+        if created or name in FORCED:
+            self.update(person, props)
+        elif name not in NO_PERSON_UPDATE:
+            self.filtered_update(person, props)
 
     def merge(self, source: str, target: str, name: str, when: datetime, codes: list[str]) -> None:
         src = self.person_of.get(source)
@@ -321,6 +466,23 @@ class Oracle:
             if key in before:
                 person["props"].pop(key, None)
 
+    def filtered_update(self, person: dict[str, Any], props: dict[str, Any]) -> None:
+        """SV-20: an ordinary event rewrites the person only for a change worth a write."""
+        current = person["props"]
+        raw_set, raw_once = props.get("$set"), props.get("$set_once")
+        set_: dict[str, Any] = raw_set if isinstance(raw_set, dict) else {}
+        once: dict[str, Any] = raw_once if isinstance(raw_once, dict) else {}
+        unset = props.get("$unset")
+        keys = list(unset) if isinstance(unset, dict) else unset if isinstance(unset, list) else []
+        worth = any(isinstance(k, str) and k in current for k in keys)
+        worth = worth or any(k not in current for k in once)
+        for key, value in set_.items():
+            changed = key not in current or not js_same(current[key], value)
+            if changed and (key not in current or key not in FILTERED):
+                worth = True
+        if worth:
+            self.update(person, props)
+
     # ------------------------------------------------------------------ the report
 
     def report(self, steps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -338,6 +500,7 @@ class Oracle:
                     "distinct_id": entry["distinct_id"],
                     "billed_as": entry["kind"],
                     "person": person,
+                    "sent": entry["sent"],
                 }
             )
         return {
@@ -378,7 +541,9 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
             raise BadOp("unify") from None
         return {"vendor": "segment"}
     # --- end Segment ---
-    if set(body) - {"vendor", "person_profiles", "free_events_per_month", "client"}:
+    keys = {"vendor", "person_profiles", "free_events_per_month", "client"}
+    keys |= {"reuse_anonymous_id", "person_processing_opt_out"}
+    if set(body) - keys:
         raise BadOp("config keys")
     config = {"vendor": "posthog", "person_profiles": "identified_only", "client": "browser"}
     config.update({k: v for k, v in body.items() if k != "free_events_per_month"})
@@ -388,21 +553,41 @@ def read_config(obj: dict[str, Any]) -> dict[str, Any]:
         raise BadOp("config keys")  # the other keys are PostHog's settings
     if config["person_profiles"] not in ("identified_only", "always", "never"):
         raise BadOp("person_profiles")
-    if config["client"] not in ("browser", "mobile", "core"):
+    if config["client"] not in ("browser", "mobile", "core", "python"):
         raise BadOp("client")
+    if "reuse_anonymous_id" in body and (
+        type(body["reuse_anonymous_id"]) is not bool or config["client"] != "mobile"
+    ):
+        raise BadOp("reuse_anonymous_id")
+    if type(body.get("person_processing_opt_out", False)) is not bool:
+        raise BadOp("person_processing_opt_out")
     free = body.get("free_events_per_month")
     if free is not None and (type(free) is not int or free < 0):
         raise BadOp("free")
     return config
 
 
-def check_shape(obj: dict[str, Any]) -> str:
+MOBILE_CAPTURE = {"user_properties", "user_properties_set_once", "groups", "distinct_id"}
+
+
+def check_shape(obj: dict[str, Any], client: str = "browser") -> str:
     name = obj.get("op")
     if not isinstance(name, str) or name not in OP_KEYS:
         raise BadOp("op")
     allowed = OP_KEYS[name] | {"op"}
     if name != "ingest":
         allowed |= CLIENT_COMMON
+    if name == "capture" and client == "mobile":
+        allowed |= MOBILE_CAPTURE
+        for key in ("user_properties", "user_properties_set_once", "groups"):
+            if obj.get(key) is not None and not isinstance(obj[key], dict):
+                raise BadOp(key)
+        if isinstance(obj.get("groups"), dict) and not all(
+            isinstance(v, str) for v in obj["groups"].values()
+        ):
+            raise BadOp("groups")
+        if obj.get("distinct_id") is not None and not isinstance(obj["distinct_id"], str):
+            raise BadOp("distinct_id")
     if set(obj) - allowed:
         raise BadOp("unknown key")
     for key in ("properties", "set", "set_once"):
@@ -411,6 +596,8 @@ def check_shape(obj: dict[str, Any]) -> str:
     for key in ("device", "anonymous_id", "new_anonymous_id", "group_type"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise BadOp(key)
+    if obj.get("device") == "":  # never silently the default device (format, issue #17)
+        raise BadOp("device")
     if name in ("ingest", "capture") and not isinstance(obj.get("event"), str):
         raise BadOp("event")
     if "reset_device_id" in obj and not isinstance(obj["reset_device_id"], bool):
@@ -430,10 +617,12 @@ class Session:
         world_class: type[Oracle] = Oracle,
         devices_class: type[Devices] = Devices,
         customerio_class: type[CustomerioSession] = CustomerioSession,
+        python_class: type[PythonClients] = PythonClients,
     ) -> None:
         self.world_class = world_class
         self.devices_class = devices_class
         self.customerio_class = customerio_class
+        self.python_class = python_class
         self.config = {
             "vendor": "posthog",
             "person_profiles": "identified_only",
@@ -444,8 +633,10 @@ class Session:
         self.clock: datetime | None = None
         self.world: Oracle | None = None
         self.devices: Devices | None = None
+        self.python: PythonClients | None = None
         self.customerio: CustomerioSession | None = None
-        # Vendors whose oracle runs whole scripts only (Amplitude, Segment): re-run the prefix.
+        # Vendors whose oracle runs whole scripts only (Amplitude, Segment, Mixpanel): re-run
+        # the prefix.
         self.whole: Callable[[list[Any]], dict[str, Any]] | None = None
         self.script: list[Any] = []
 
@@ -475,6 +666,11 @@ class Session:
                     )
                     return None
             # --- end Amplitude ---
+            # --- Mixpanel (issue #14): a valid Mixpanel config line hands the script over ---
+            if mixpanel_mode(obj) is not None:
+                self.whole = lambda script: run_mixpanel(script, check_shape, parse_time, BadOp)
+                return None
+            # --- end Mixpanel ---
             try:
                 self.config = read_config(obj)
                 if self.config["vendor"] == "customerio":
@@ -486,20 +682,23 @@ class Session:
                 return None
             except BadOp:
                 pass
-        world, devices = self._world()
+        world, devices, python = self._world()
+        config = self.config
         name = obj.get("op") if isinstance(obj, dict) else None
         step: dict[str, Any] = {"line": line, "op": name if isinstance(name, str) else None}
         self.steps.append(step)
         try:
             if not isinstance(obj, dict) or is_config:
                 raise BadOp("not an operation")
-            check_shape(obj)
+            if config["client"] == "python" and obj.get("op") != "ingest":
+                check_python_shape(obj)
+            else:
+                check_shape(obj, config["client"])
             if obj.get("timestamp") is not None:
                 when = parse_time(obj["timestamp"])
             else:
-                clock = self.clock
-                when = clock + timedelta(seconds=1) if clock else datetime(2026, 1, 1, tzinfo=UTC)
-        except BadOp:
+                when = _next_second(self.clock)
+        except (BadOp, BadPythonOp):
             step.update(outcome="rejected", codes=["invalid_operation"])
             return step
         self.clock = when
@@ -508,23 +707,26 @@ class Session:
             outcome, codes = world.ingest(
                 index, obj.get("distinct_id"), obj["event"], obj.get("properties") or {}, when
             )
+        elif config["client"] == "python":
+            outcome, codes = python.apply(index, obj, when)
         else:
             outcome, codes = devices.apply(index, obj, when)
         step.update(outcome=outcome, codes=codes)
         return step
 
-    def _world(self) -> tuple[Oracle, Devices]:
-        if self.world is None or self.devices is None:
+    def _world(self) -> tuple[Oracle, Devices, PythonClients]:
+        if self.world is None or self.devices is None or self.python is None:
             self.world = self.world_class(self.config)
             self.devices = self.devices_class(self.world)
-        return self.world, self.devices
+            self.python = self.python_class(self.world)
+        return self.world, self.devices, self.python
 
     def report(self) -> dict[str, Any]:
         if self.customerio is not None:
             return self.customerio.report()
         if self.whole is not None:
             return self.whole(self.script)
-        world, _ = self._world()
+        world, _, _ = self._world()
         return world.report([dict(step) for step in self.steps])
 
 
@@ -532,10 +734,11 @@ def run(
     script: list[dict[str, Any]],
     world_class: type[Oracle] = Oracle,
     devices_class: type[Devices] = Devices,
+    python_class: type[PythonClients] = PythonClients,
     customerio_class: type[CustomerioSession] = CustomerioSession,
 ) -> dict[str, Any]:
     """Adapter protocol: the report of ``script`` (the classes: for broken variants)."""
-    session = Session(world_class, devices_class, customerio_class)
+    session = Session(world_class, devices_class, customerio_class, python_class)
     for obj in script:
         session.step(obj)
     return session.report()

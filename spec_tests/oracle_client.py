@@ -135,7 +135,32 @@ def initial_props(info: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def props_hash(distinct_id: str, set_: Any, set_once: Any) -> str:
+def session_props(info: dict[str, Any] | None) -> dict[str, Any]:
+    """The session entry's person props: the same keys as initial_props, without $initial_."""
+    out = {}
+    for key, value in initial_props(info).items():
+        bare = key[len("$initial_") :]
+        out[bare if bare in CAMPAIGN or bare == "ph_keyword" else "$" + bare] = value
+    return out
+
+
+def js_key_order(value: Any) -> Any:
+    """Objects in JavaScript's own key order: integer-like keys ascending, then the rest."""
+    if isinstance(value, dict):
+        index = [
+            k for k in value if k.isdigit() and (k == "0" or k[0] != "0") and int(k) < 2**32 - 1
+        ]
+        rest = [k for k in value if k not in index]
+        return {k: js_key_order(value[k]) for k in sorted(index, key=int) + rest}
+    if isinstance(value, list):
+        return [js_key_order(item) for item in value]
+    return value
+
+
+def props_hash(distinct_id: str, set_: Any, set_once: Any, client: str = "core") -> str:
+    if client == "browser":  # JSON text as sent: key order matters
+        payload = js_key_order({"d": distinct_id, "s": set_, "o": set_once})
+        return json.dumps(payload, ensure_ascii=False)
     return json.dumps({"d": distinct_id, "s": set_, "o": set_once}, sort_keys=True)
 
 
@@ -178,7 +203,9 @@ class Devices:
         if name in self.devices:
             d = self.devices[name]
         else:
+            # The first operation naming a device fixes its anonymous id, whatever its outcome.
             d = self.fresh(name, given_anon if given_anon is not None else name + "-anon-0")
+            self.devices[name] = d
         if given_anon is not None and given_anon != d["first"]:
             return "rejected", ["invalid_operation"]
         before = json.dumps(d, sort_keys=True, default=str)
@@ -200,10 +227,12 @@ class Devices:
     def send(
         self, step: int, d: dict[str, Any], event: dict[str, Any], when: datetime
     ) -> tuple[str, list[str]]:
-        props: dict[str, Any] = {"distinct_id": d["id"]}
+        props: dict[str, Any] = {"distinct_id": event.get("as", d["id"])}
         props.update(event["props"])
-        if d["groups"]:
-            props["$groups"] = dict(d["groups"])
+        groups = dict(d["groups"])
+        groups.update(event.get("groups") or {})
+        if groups:
+            props["$groups"] = groups
         on = self.processing(d)
         props["$process_person_profile"] = on
         if on:
@@ -211,6 +240,7 @@ class Devices:
         set_once = event.get("set_once")
         if on and self.carries_initial_props(event["name"], d):
             merged = initial_props(d["info"])
+            merged.update(session_props(d["info"]))
             merged.update(set_once or {})
             set_once = merged if merged else None
             d["initial_sent"] = True
@@ -247,7 +277,30 @@ class Devices:
                     "r": ref if isinstance(ref, str) and ref else "$direct",
                     "u": url if isinstance(url, str) else None,
                 }
-            return "applied", [], {"name": obj["event"], "props": props}
+            event: dict[str, Any] = {"name": obj["event"], "props": props}
+            if client == "core" and isinstance(props.get("$groups"), dict) and not never:
+                d["epp"] = True  # core capture registers $groups through groups()
+                for gtype, raw_key in props["$groups"].items():
+                    gkey = js_number_text(raw_key)
+                    if isinstance(gkey, str):
+                        d["groups"][gtype] = gkey
+            if client == "mobile":
+                other = obj.get("distinct_id")
+                if other is not None and other.strip() == "":
+                    return "rejected", ["invalid_distinct_id"], None
+                user, once = obj.get("user_properties"), obj.get("user_properties_set_once")
+                groups = obj.get("groups")
+                if (user or once or groups) and not never:
+                    d["epp"] = True  # MOB-01: person data in a capture turns processing on
+                if user:
+                    event["set"] = user
+                if once:
+                    event["set_once"] = once
+                if groups:
+                    event["groups"] = groups
+                if other is not None:
+                    event["as"] = other
+            return "applied", [], event
         if op == "identify":
             return self.identify(d, obj.get("distinct_id"), obj.get("set"), obj.get("set_once"))
         if op == "set_person_properties":
@@ -267,6 +320,13 @@ class Devices:
                 return "rejected", ["invalid_operation"], None
             if never:
                 return "ignored", ["person_processing_disabled"], None
+            if client == "core":  # core stores no alias and never redirects to identify
+                d["epp"] = True
+                return (
+                    "applied",
+                    [],
+                    {"name": "$create_alias", "props": {"alias": alias, "distinct_id": d["id"]}},
+                )
             if alias == d["id"] and client != "mobile":
                 return self.identify(d, alias, None, None)
             d["epp"] = True
@@ -278,8 +338,13 @@ class Devices:
             )
         if op == "reset":
             n = d["resets"] + 1
+            reuse = self.world.config.get("reuse_anonymous_id") is True
+            if reuse and obj.get("new_anonymous_id") is not None:
+                return "rejected", ["invalid_operation"], None
             new = (
-                obj["new_anonymous_id"]
+                d["anon"]
+                if reuse
+                else obj["new_anonymous_id"]
                 if obj.get("new_anonymous_id") is not None
                 else f"{d['name']}-anon-{n}"
             )
@@ -295,13 +360,13 @@ class Devices:
             gtype, key = obj.get("group_type"), js_number_text(obj.get("group_key"))
             if not gtype or not isinstance(key, str) or key == "":
                 return "rejected", ["invalid_operation"], None
-            if client == "mobile" and never:
+            if client in ("mobile", "core") and never:
                 return "ignored", ["person_processing_disabled"], None
             props = obj.get("properties")
             if d["groups"].get(gtype) == key and props is None and client != "mobile":
                 return "ignored", [], None
             d["groups"][gtype] = key
-            if client == "mobile" or (props is not None and not never):
+            if client in ("mobile", "core") or (props is not None and not never):
                 d["epp"] = True
             payload = {"$group_type": gtype, "$group_key": key}
             if props is not None:
@@ -312,11 +377,14 @@ class Devices:
     def set_props(
         self, d: dict[str, Any], set_: Any, set_once: Any, repeated: str
     ) -> tuple[str, list[str], dict[str, Any] | None]:
+        client = self.world.config["client"]
         if set_ is None and set_once is None:
             return "ignored", [], None
+        if client == "core" and not set_ and not set_once:
+            return "ignored", [], None  # core: empty objects count as nothing to set
         if self.world.config["person_profiles"] == "never":
             return "ignored", ["person_processing_disabled"], None
-        digest = props_hash(d["id"], set_, set_once)
+        digest = props_hash(d["id"], set_, set_once, client)
         if digest == d["hash"]:
             return "ignored", [repeated], None
         d["epp"] = True
@@ -332,6 +400,8 @@ class Devices:
     ) -> tuple[str, list[str], dict[str, Any] | None]:
         client = self.world.config["client"]
         never = self.world.config["person_profiles"] == "never"
+        if client == "core":
+            return self.identify_core(d, new, set_, set_once)
         if client == "mobile" and never:
             return "ignored", ["person_processing_disabled"], None
         new = js_number_text(new)
@@ -351,7 +421,7 @@ class Devices:
         if not d["identified"]:
             if new == previous:
                 d["identified"] = True
-                d["hash"] = props_hash(new, set_, set_once)
+                d["hash"] = props_hash(new, set_, set_once, client)
                 return (
                     "applied",
                     [],
@@ -362,13 +432,16 @@ class Devices:
                 d["id"] = new
                 d["alias"] = None
             d["identified"] = True
-            d["hash"] = props_hash(new, set_, set_once)
+            d["hash"] = props_hash(new, set_, set_once, client)
+            identify_props = {"distinct_id": new, "$anon_distinct_id": anon}
+            if self.world.config.get("reuse_anonymous_id") is True:
+                del identify_props["$anon_distinct_id"]  # MOB-05
             return (
                 "applied",
                 [],
                 {
                     "name": "$identify",
-                    "props": {"distinct_id": new, "$anon_distinct_id": anon},
+                    "props": identify_props,
                     "set": set_ or {},
                     "set_once": set_once or {},
                 },
@@ -380,20 +453,6 @@ class Devices:
                 d.clear()
                 d.update(json.loads(snapshot))
                 return "ignored", ["already_identified"], None
-            if client == "core" and new != d["alias"]:
-                d["id"] = new
-                d["alias"] = None
-                d["hash"] = props_hash(new, set_, set_once)
-                return (
-                    "applied",
-                    [],
-                    {
-                        "name": "$identify",
-                        "props": {"distinct_id": new, "$anon_distinct_id": d["anon"]},
-                        "set": set_ or {},
-                        "set_once": set_once or {},
-                    },
-                )
             d["id"] = new
             d["alias"] = None
             if set_ is None and set_once is None:
@@ -408,3 +467,59 @@ class Devices:
         if outcome == "ignored" and json.dumps(d, sort_keys=True, default=str) != snapshot:
             return "applied", [], None
         return outcome, codes, event
+
+    def identify_core(
+        self, d: dict[str, Any], new: Any, set_: Any, set_once: Any
+    ) -> tuple[str, list[str], dict[str, Any] | None]:
+        """packages/core ``identify``: no id checks; every change of id sends $identify."""
+        if self.world.config["person_profiles"] == "never":
+            return "ignored", ["person_processing_disabled"], None
+        if (
+            new is None
+            or new is False
+            or new == ""
+            or (isinstance(new, int | float) and not isinstance(new, bool) and new == 0)
+        ):
+            new = None  # a falsy id: "no id supplied"
+        else:
+            new = js_number_text(new)
+            if not isinstance(new, str):
+                return "rejected", ["invalid_distinct_id"], None
+        snapshot = json.dumps(d, sort_keys=True, default=str)
+        d["epp"] = True
+        previous = d["id"]
+        target = previous if new is None else new
+        if target != previous:
+            anon = d["anon"]
+            d["anon"] = previous
+            d["id"] = target
+            d["user_id"] = target
+            d["identified"] = True
+            d["hash"] = props_hash(target, set_, set_once, "core")
+            return (
+                "applied",
+                [],
+                {
+                    "name": "$identify",
+                    "props": {"distinct_id": target, "$anon_distinct_id": anon},
+                    "set": set_ or {},
+                    "set_once": set_once or {},
+                },
+            )
+        if new is not None and not d["identified"]:
+            d["identified"] = True
+            d["user_id"] = target
+            d["hash"] = props_hash(target, set_, set_once, "core")
+            return (
+                "applied",
+                [],
+                {"name": "$set", "props": {"$set": set_ or {}, "$set_once": set_once or {}}},
+            )
+        if set_ is not None or set_once is not None:
+            outcome, codes, event = self.set_props(d, set_, set_once, "identify_repeated")
+            if event is None and json.dumps(d, sort_keys=True, default=str) != snapshot:
+                return "applied", [], None
+            return outcome, codes, event
+        if json.dumps(d, sort_keys=True, default=str) == snapshot:
+            return "ignored", ["identify_repeated"], None
+        return "applied", [], None

@@ -58,12 +58,16 @@ class CustomerioSession:
                 obj.get("user_id") is None
             )
             ok = ok and all(
-                obj.get(k) is None or isinstance(obj[k], str) for k in ("anonymous_id", "user_id")
+                obj.get(k) is None or (isinstance(obj[k], str) and obj[k] != "")
+                for k in ("anonymous_id", "user_id")
             )
             ok = ok and (obj.get("properties") is None or isinstance(obj["properties"], dict))
         if ok and name == "identify":
             ok = isinstance(obj.get("user_id"), str) and obj["user_id"] != ""
-            ok = ok and (obj.get("anonymous_id") is None or isinstance(obj["anonymous_id"], str))
+            ok = ok and (
+                obj.get("anonymous_id") is None
+                or (isinstance(obj["anonymous_id"], str) and obj["anonymous_id"] != "")
+            )
             ok = ok and (obj.get("attributes") is None or isinstance(obj["attributes"], dict))
         if not ok or when is None:
             step.update(outcome="rejected", codes=["invalid_operation"])

@@ -411,6 +411,22 @@ def client_ops() -> st.SearchStrategy[dict[str, Any]]:
             MAYBE_OBJECTS,
         ),
         st.builds(lambda d: _client("create_person_profile", device=d), device),
+        st.builds(
+            lambda d, u, o, g, i: _client(
+                "capture",
+                device=d,
+                event="e",
+                user_properties=u,
+                user_properties_set_once=o,
+                groups=g,
+                distinct_id=i,
+            ),
+            device,
+            st.none() | OBJECTS,
+            st.none() | OBJECTS,
+            st.none() | st.sampled_from([{}, {"company": "acme"}]),
+            st.none() | st.sampled_from(["other", " ", "user-1"]),
+        ),
     )
 
 
@@ -472,12 +488,17 @@ def _client_lines(max_size: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     )
 
 
-CONFIGS = st.sampled_from(
+CONFIGS: st.SearchStrategy[dict[str, Any] | None] = st.sampled_from(
     [None]
     + [
         {"config": {"person_profiles": mode, "client": client}}
         for mode in ("identified_only", "always", "never")
         for client in ("browser", "mobile", "core")
+    ]
+    + [
+        {"config": {"client": "mobile", "reuse_anonymous_id": True}},
+        {"config": {"client": "browser", "reuse_anonymous_id": True}},
+        {"config": {"person_processing_opt_out": True}},
     ]
 )
 
@@ -502,6 +523,80 @@ def client_scripts(
     """Client calls only, under one ``person_profiles`` mode."""
     lines = draw(_client_lines(max_size))
     return [{"config": {"person_profiles": mode, "client": client}}, *lines]
+
+
+PYTHON_IDS = st.sampled_from(["u1", "u2", "", " ", 7, "null"])
+
+
+def python_ops() -> st.SearchStrategy[dict[str, Any]]:
+    """One posthog-python call (``client: python``) on one of two devices."""
+    device = st.sampled_from([None, None, "worker"])
+    maybe_id = st.none() | PYTHON_IDS
+    return st.one_of(
+        st.builds(
+            lambda d, e, p, i: _client("capture", device=d, event=e, properties=p, distinct_id=i),
+            device,
+            st.sampled_from(["e", "$pageview", "$identify", "$exception"]),
+            st.none()
+            | st.fixed_dictionaries(
+                {},
+                optional={
+                    "$process_person_profile": st.booleans(),
+                    "$anon_distinct_id": st.sampled_from(["u1", "a1"]),
+                    "$browser": st.sampled_from(["Chrome", "Safari"]),
+                    "a": VALUES,
+                },
+            ),
+            maybe_id,
+        ),
+        st.builds(
+            lambda op, d, p, i: _client(op, device=d, properties=p, distinct_id=i),
+            st.sampled_from(["set", "set_once"]),
+            device,
+            st.none() | OBJECTS,
+            maybe_id,
+        ),
+        st.builds(
+            lambda d, p, i: _client("alias", device=d, previous_id=p, distinct_id=i),
+            device,
+            st.none() | st.sampled_from(["a1", "a2", ""]),
+            maybe_id,
+        ),
+        st.builds(
+            lambda d, t, k, i: _client(
+                "group_identify", device=d, group_type=t, group_key=k, distinct_id=i
+            ),
+            device,
+            st.sampled_from(["company", ""]),
+            st.sampled_from(["acme", "", 0, 5]),
+            maybe_id,
+        ),
+        st.builds(
+            lambda d, f: _client("new_context", device=d, fresh=f),
+            device,
+            st.none() | st.booleans(),
+        ),
+        st.builds(lambda d: _client("end_context", device=d), device),
+        st.builds(
+            lambda d, i: {**_client("identify_context", device=d), "distinct_id": i},
+            device,
+            PYTHON_IDS,
+        ),
+        st.builds(
+            lambda d, k, v: _client("tag", device=d, key=k, value=v),
+            device,
+            st.sampled_from(["plan", "email"]),
+            VALUES,
+        ),
+        st.sampled_from([{"op": "identify", "distinct_id": "u1"}, {"op": "capture"}]),
+    )
+
+
+@st.composite
+def python_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, Any]]:
+    """A ``client: python`` script: Python calls, now and then an ``ingest`` line."""
+    lines = draw(st.lists(st.one_of(python_ops(), python_ops(), ingest_ops()), max_size=max_size))
+    return [{"config": {"client": "python"}}, *lines]
 
 
 # ---------------------------------------------------------------- Customer.io (CIO)

@@ -30,6 +30,7 @@ from spec_tests.strategies import (
     customerio_scripts,
     ingest_ops,
     mixed_scripts,
+    python_scripts,
     server_scripts,
 )
 
@@ -66,6 +67,14 @@ def test_server_scripts_match_oracle(identity_impl: Adapter) -> None:
 
 def test_mixed_scripts_match_oracle(identity_impl: Adapter) -> None:
     @given(mixed_scripts())
+    def check(script: list[dict[str, Any]]) -> None:
+        check_against_oracle(identity_impl, script)
+
+    check()
+
+
+def test_python_scripts_match_oracle(identity_impl: Adapter) -> None:
+    @given(python_scripts())
     def check(script: list[dict[str, Any]]) -> None:
         check_against_oracle(identity_impl, script)
 

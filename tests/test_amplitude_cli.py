@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
+from identity_model.conformance import run
 from tests.test_cli import cli
 
 # rules-vendors.md, "Vendor-neutral traffic": the worked example.
@@ -40,11 +42,17 @@ def test_replay_the_worked_example() -> None:
 
 
 def test_a_bad_min_id_length_is_a_rejected_config_line() -> None:
-    script = _script([{"config": {"vendor": "amplitude", "min_id_length": "5"}}])
-    report = json.loads(cli("replay", "--format", "json", "-", stdin=script).stdout)
+    config = {"config": {"vendor": "amplitude", "min_id_length": "5"}}
+    # The library: a rejected step (format §1).
+    report = run(cast(list[dict[str, Any]], [config]))
     assert report["steps"] == [
         {"line": 1, "op": None, "outcome": "rejected", "codes": ["invalid_operation"]}
     ]
+    # The command refuses the whole run rather than replay it under the defaults (#17).
+    refused = cli("replay", "--format", "json", "-", stdin=_script([config]))
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("-:1: invalid_operation: ")
 
 
 def test_price_starter_flags_a_breach() -> None:

@@ -11,6 +11,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -80,6 +81,9 @@ def reachable(value: object, seen: set[int] | None = None) -> Iterator[object]:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for item in dataclasses.fields(value):
             yield from reachable(getattr(value, item.name), seen)
+    elif isinstance(value, msgspec.Struct):  # the hot-path values (events, persons, facts)
+        for name in value.__struct_fields__:
+            yield from reachable(getattr(value, name), seen)
     elif isinstance(value, Mapping | Map):
         for key, item in value.items():
             yield from reachable(key, seen)
@@ -111,8 +115,12 @@ def test_rejected_or_ignored_returns_the_same_world(script: list[dict[str, Any]]
     session = Session(world)
     for op in ops:
         outcome = apply(world, op)
-        if outcome.status is not Status.APPLIED:
+        if outcome.status is not Status.APPLIED and not outcome.bookkeeping:
             assert outcome.world is world
+        if outcome.bookkeeping:
+            # Bookkeeping (a device named for the first time, issue #11) shows in no report.
+            assert outcome.status is not Status.APPLIED
+            assert build_report([], outcome.world) == build_report([], world)
         session.apply(op)
         world = outcome.world
     assert session.world == world  # the batch equals the fold of apply

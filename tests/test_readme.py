@@ -33,3 +33,22 @@ def test_python_example_runs_as_shown() -> None:
     outcome = namespace["outcome"]
     assert str(outcome.event.billed_as) == "identified"  # type: ignore[attr-defined]
     assert outcome.rules == ("SV-01", "SV-22", "SV-29")  # type: ignore[attr-defined]
+
+
+def test_cross_vendor_compare_prints_what_the_readme_shows() -> None:
+    """Issue #14: the README's `compare --vendors` on the built-in worked example, and its
+    output as shown."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    found = re.search(
+        r"^```sh\n(identity-model example --name vendors \| .*?)\n```\n\n```text\n(.*?)^```",
+        README,
+        re.DOTALL | re.MULTILINE,
+    )
+    assert found is not None, "the README shows compare --vendors on the worked example"
+    command, shown = found.groups()
+    runnable = command.replace("identity-model", f"{shlex.quote(sys.executable)} -m identity_model")
+    result = subprocess.run(runnable, shell=True, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown

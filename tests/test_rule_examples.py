@@ -22,6 +22,7 @@ from identity_model.billing.pricing import (
 from identity_model.io.books import load_price_book
 from identity_model.io.report import run_objects
 from tests.amplitude_prices import check_amplitude_price  # issue #14
+from tests.mixpanel_prices import check_mixpanel_price  # issue #14
 from tests.rule_examples import Example, examples
 
 PRICE = examples("price")
@@ -38,6 +39,9 @@ def test_price_example(example: Example) -> None:
     # --- vendor price examples (issue #14) ---
     if example.data.get("vendor") == "amplitude":
         check_amplitude_price(example)
+        return
+    if example.data.get("vendor") == "mixpanel":
+        check_mixpanel_price(example)
         return
     # --- end vendor price examples ---
     data, expect = example.data, example.data["expect"]

@@ -32,6 +32,10 @@ DIGEST_IDS = (
     # --- end Amplitude ---
     + [f"SEG-{n:02d}" for n in range(1, 16)]
     + ["PRV-05", "PRV-06"]  # Segment (issue #14)
+    # --- Mixpanel (issue #14) ---
+    + [f"MIX-{n:02d}" for n in range(1, 22)]
+    + [f"PRV-{n:02d}" for n in range(1, 5)]
+    # --- end Mixpanel ---
 )
 
 

@@ -10,7 +10,7 @@ users' files); ``price(usage, book, model)`` walks the graduated tiers and retur
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -141,6 +141,38 @@ class Invoice:
         }
 
 
+# --- a vendor's bill (issue #14) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bill:
+    """One month's bill from a vendor's book, as ``VendorProfile.bill`` returns it and every
+    command shows it: the invoice, the plan or reading it was priced on, how the month's meters
+    became the lines' quantities (``notes``), and flags that are never money (D-PRV-4)."""
+
+    invoice: Invoice
+    terms: str  # "model base_plus_addon", "plan starter", ...
+    unit: str = "events"  # what the invoice lines count, unless ``line_units`` says otherwise
+    line_units: Mapping[str, str] = field(default_factory=dict)  # line name -> unit
+    notes: tuple[str, ...] = ()  # e.g. "MTUs 2 unique + 0 synthetic (for 5 events) = 2"
+    flags: tuple[tuple[str, str], ...] = ()  # (code, what it means), e.g. over_free_limit
+    extra: Mapping[str, Any] = field(default_factory=dict)  # the vendor's additions to JSON
+
+    @property
+    def total(self) -> Decimal:
+        return self.invoice.total
+
+    def unit_of(self, line: InvoiceLine) -> str:
+        return self.line_units.get(line.name, self.unit)
+
+    def as_json(self) -> dict[str, Any]:
+        """The invoice (format §5) and the vendor's additions."""
+        return {**self.invoice.as_json(), **self.extra}
+
+
+# --- end a vendor's bill -----------------------------------------------------------------------
+
+
 def plain_amount(amount: Decimal) -> str:
     """An exact amount as a decimal string without trailing zeros: 50.00000 -> "50"."""
     return f"{amount.normalize():f}"
@@ -181,6 +213,7 @@ def price(
 ) -> Invoice:
     """One month's invoice for ``usage`` (PR-06: each month walks the tiers from zero)."""
     anonymous, identified = usage.anonymous_events, usage.identified_events
+    _check_counts(anonymous, identified)
     match model:
         case InvoiceModel.BASE_PLUS_ADDON:
             # PR-02: all events on the base tiers, identified events again on the add-on.
@@ -313,4 +346,18 @@ def usage_of(anonymous: int, identified: int) -> Usage:
     """Usage from plain counts (both >= 0)."""
     if anonymous < 0 or identified < 0:
         raise IdentityError(Code.INVALID_OPERATION, "event counts are whole numbers >= 0")
+    _check_counts(anonymous, identified)
     return Usage(anonymous_events=anonymous, identified_events=identified)
+
+
+# --- issue #17: a month's counts stay where the decimal arithmetic is exact -----------------
+MAX_EVENTS_PER_MONTH = 10**15  # a quadrillion events; amounts stay far inside 28 digits
+
+
+def _check_counts(anonymous: int, identified: int) -> None:
+    for count in (anonymous, identified, anonymous + identified):
+        if count > MAX_EVENTS_PER_MONTH:
+            raise IdentityError(
+                Code.LIMIT_EXCEEDED,
+                f"{count:,} events in a month: at most {MAX_EVENTS_PER_MONTH:,} are priced",
+            )

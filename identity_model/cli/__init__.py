@@ -1,4 +1,4 @@
-"""The ``identity-model`` command line: replay, example, explain, compare, check, price.
+"""The ``identity-model`` command line: replay, example, explain, compare, import, check, price.
 
 One module per command (``cli/<command>.py``, each a ``run(args, out, err) -> int``) over one
 runner (``cli/runner.py``). The only modules besides ``identity_model.io`` that read or write
@@ -9,15 +9,39 @@ or checks failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, TextIO, assert_never
 
-from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel
-from identity_model.cli import check, compare, example, explain, price, replay
-from identity_model.cli.runner import EXIT_OK, EXIT_USAGE, UsageError
+from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
+from identity_model.cli import check, compare, example, explain, imports, price, replay
+from identity_model.cli.exports import add_export_arguments
+from identity_model.cli.runner import (
+    EXAMPLE,
+    EXIT_USAGE,
+    RefusedRun,
+    UsageError,
+    example_names,
+)
+from identity_model.cli.terminal import printable, run_guarded
 from identity_model.errors import IdentityError
-from identity_model.vendor import DEFAULT_VENDOR, vendor_named, vendor_names
+from identity_model.vendor import DEFAULT_VENDOR, PriceInput, vendor_named, vendor_names
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+
+class _VendorChoices:
+    """``--vendor``'s choices, looked up only when used: finding plugin vendors reads the
+    installed packages' entry points, which costs every run that does not need them."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in vendor_names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(vendor_names())
 
 
 def _person_profiles() -> list[str]:
@@ -34,37 +58,89 @@ examples:
   identity-model replay big.jsonl --format summary
   cat my.jsonl | identity-model replay - --format json
   identity-model compare my.jsonl            the same traffic under identified_only, always, never
+  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl
+                                             the same traffic under each vendor, side by side
+  identity-model replay --from segment logs/ --format summary    a vendor's export (also compare)
+  identity-model import --from mixpanel export.jsonl > my.jsonl  an export as a script of ours
   identity-model check spec_tests/cases      run conformance cases
   identity-model price --anonymous-events 5000000 --identified-events 5000000
+  identity-model price --vendor segment --mtu 30000
 
 exit codes: 0 ok; 1 some lines rejected or some checks failed; 2 usage error (bad arguments,
-missing or unreadable file). A rejected line is reported as FILE:LINE: code: message on stderr.
+missing or unreadable file, settings that cannot run, a closed or full standard output);
+141 the reader of the output went away (| head). A rejected line is reported as
+FILE:LINE: code: message on stderr as soon as it is read; a line longer than 64 MiB is one.
 """
 
 
+_COUNT = re.compile(r"[0-9]+(?:_[0-9]+)*|[0-9]{1,3}(?:,[0-9]{3})+")  # 5_000_000, 5,000,000
+
+
 def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
+    """A whole number of events: digits, ``_`` between digits, or ``,`` every three digits
+    (``1,000,00`` is refused, not read as 100000; #17)."""
+    if text.startswith("-") and _COUNT.fullmatch(text[1:].strip()):
         raise argparse.ArgumentTypeError("counts are >= 0")
+    if not _COUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number (5000000, 5_000_000 or 5,000,000)"
+        )
+    digits = text.strip().replace("_", "").replace(",", "")
+    if len(digits.lstrip("0")) > len(str(MAX_EVENTS_PER_MONTH)):  # before int(): no huge ints
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
+    value = int(digits)
+    if value > MAX_EVENTS_PER_MONTH:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_EVENTS_PER_MONTH:,}")
     return value
+
+
+_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,12})?")  # issue #17: no 1e999999, NaN or 1_0
 
 
 def _price(text: str) -> Decimal:
-    """A money amount such as 0.049 (issue #14: Amplitude Plus)."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal amount") from None
-    if not value.is_finite() or value < 0:
+    """A money amount such as 0.049 (issue #14: Amplitude Plus): plain decimal notation, at
+    most 9 digits before the point and 12 after, so that every amount stays exact (#17)."""
+    if text.strip().startswith("-"):
         raise argparse.ArgumentTypeError("amounts are >= 0")
-    return value
+    if not _AMOUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a decimal amount such as 0.049 "
+            "(at most 9 digits before the point and 12 after)"
+        )
+    return Decimal(text.strip())
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a help or usage text that cannot be written is an error (#17):
+    argparse itself drops it silently (``--help > /dev/full`` exited 0)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
+def _price_flag(command: argparse.ArgumentParser, item: PriceInput) -> None:
+    """One ``price`` flag from a vendor's ``PriceInput`` (default None: the vendor's own)."""
+    flag = "--" + item.name.replace("_", "-")
+    match item.kind:
+        case "meter" | "count":
+            command.add_argument(flag, type=_count, metavar="N", help=item.help)
+        case "decimal":
+            command.add_argument(flag, type=_price, metavar="AMOUNT", help=item.help)
+        case "choice":
+            command.add_argument(flag, choices=item.choices or None, help=item.help)
+        case "choices":
+            command.add_argument(
+                flag, action="append", choices=item.choices or None, help=item.help
+            )
+        case "text":
+            command.add_argument(flag, metavar="TEXT", help=item.help)
+        case _:
+            assert_never(item.kind)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="identity-model",
         description=(
             "Who each analytics event belongs to, whether it is billed anonymous or identified, "
@@ -86,19 +162,21 @@ def _parser() -> argparse.ArgumentParser:
 
     replay_cmd = add(
         "replay",
-        "replay a script (JSON Lines, one operation a line) and show what happened",
+        "replay a script (JSON Lines, one operation a line) or a vendor's export and show what "
+        "happened",
         "examples:\n  identity-model replay                       the built-in example\n"
         "  identity-model replay my.jsonl --explain\n"
         "  identity-model replay my.jsonl --person-profiles always --format json\n"
-        "  zcat big.jsonl.gz | identity-model replay - --format summary\n\n"
+        "  zcat big.jsonl.gz | identity-model replay - --format summary\n"
+        "  identity-model replay --from segment segment-logs/ --format summary\n"
+        "  identity-model replay export.jsonl.gz        a vendor's export, the vendor guessed\n\n"
         'A script line is e.g. {"op": "identify", "distinct_id": "user-1"}; see\n'
         "'identity-model example' and docs/conformance-format.md.\n\n"
-        "text and summary stream the file (memory holds the model's state, not the lines);\n"
-        "json keeps one small record per line to print the whole report at the end.",
+        "Every format streams the file: memory holds the model's state (persons, ids), not\n"
+        "the lines; json keeps one small record per line in a temporary file and writes the\n"
+        "report as it is made (each event's person is its final one, known at the end).",
     )
-    replay_cmd.add_argument(
-        "file", nargs="?", help="the script, - for standard input; none: the built-in example"
-    )
+    add_export_arguments(replay_cmd, paths_required=False)
     replay_cmd.add_argument(
         "--format",
         choices=("text", "json", "summary"),
@@ -115,9 +193,41 @@ def _parser() -> argparse.ArgumentParser:
         choices=_person_profiles(),
         help="override the config line",
     )
-    replay_cmd.add_argument("--vendor", choices=vendor_names(), help="override the config line")
+    replay_cmd.add_argument(
+        "--vendor",
+        choices=_VendorChoices(),
+        metavar="VENDOR",  # (argparse would list the choices when the parser is built)
+        help="override the config line: one of %(choices)s",
+    )
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
+    )
+    engine = replay_cmd.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report (json, summary); docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
     )
     replay_cmd.set_defaults(handler=replay.run)
 
@@ -125,6 +235,12 @@ def _parser() -> argparse.ArgumentParser:
         "example",
         "print the built-in example script (copy it to start your own)",
         "example:\n  identity-model example > my.jsonl && identity-model replay my.jsonl",
+    )
+    example_cmd.add_argument(
+        "--name",
+        choices=example_names(),
+        default=EXAMPLE.removesuffix(".jsonl"),
+        help="which example (vendors: the cross-vendor worked example, for compare --vendors)",
     )
     example_cmd.set_defaults(handler=example.run)
 
@@ -138,21 +254,69 @@ def _parser() -> argparse.ArgumentParser:
 
     compare_cmd = add(
         "compare",
-        "replay the same traffic under identified_only, always and never, side by side",
-        "example:\n  identity-model compare my.jsonl --format json\n\n"
-        "Client calls follow each mode; server 'ingest' lines are the same in all three.",
+        "replay the same traffic under identified_only, always and never (or, with --vendors,\n"
+        "under each vendor), side by side",
+        "examples:\n  identity-model compare my.jsonl --format json\n"
+        "  identity-model compare --vendors posthog,mixpanel,amplitude,segment my.jsonl\n"
+        "  identity-model example --name vendors | identity-model compare --vendors "
+        "posthog,mixpanel,amplitude,segment -\n\n"
+        "Client calls follow each mode; server 'ingest' lines are the same in all three.\n"
+        "With --vendors the vendor the config line names keeps its settings; every other vendor\n"
+        "starts from its own defaults (--person-profiles still sets PostHog's mode).",
     )
-    compare_cmd.add_argument(
-        "file", help="the script, or - for standard input (read once, all modes at a time)"
-    )
+    add_export_arguments(compare_cmd, paths_required=True)
     compare_cmd.add_argument("--format", choices=("text", "json"), default="text")
     compare_cmd.add_argument(
         "--model",
         choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
+        default=None,
+        help=f"PostHog's invoice reading (default {InvoiceModel.BASE_PLUS_ADDON.value})",
     )
-    compare_cmd.add_argument("--book", default=DEFAULT_BOOK, help="price book name or JSON file")
+    compare_cmd.add_argument(
+        "--book",
+        default=None,
+        help=f"PostHog's price book name or JSON file (default {DEFAULT_BOOK})",
+    )
+    # --- the cross-vendor what-if (issue #14) ---
+    compare_cmd.add_argument(
+        "--vendors",
+        metavar="V1,V2,...",
+        help=f"compare vendors instead of modes (registered: {', '.join(vendor_names())})",
+    )
+    compare_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="with --vendors: PostHog's mode (default: the config line's, else its default)",
+    )
+    compare_cmd.add_argument(
+        "--bill",
+        action="append",
+        metavar="VENDOR.OPTION=VALUE",
+        help="with --vendors: one vendor's bill setting, repeatable (segment.plan=free, "
+        "mixpanel.addon=group_analytics, amplitude.plan=plus, amplitude.unit_price=0.049, "
+        "amplitude.purchased_mtus=1000); default: each book's default plan",
+    )
+    # --- end the cross-vendor what-if ---
     compare_cmd.set_defaults(handler=compare.run)
+
+    # --- import (issue #13): a vendor's export as a script of ours -------------------------
+    import_cmd = add(
+        "import",
+        "write a vendor's export (PostHog, Segment, Mixpanel, Amplitude) as a script of ours",
+        "examples:\n  identity-model import --from segment segment-logs/ > repro.jsonl\n"
+        "  identity-model import export.json.gz -o repro.jsonl     the vendor guessed\n\n"
+        "One ingest line per operation; a rejected record is a // FILE:LINE: code: message\n"
+        "comment. Replaying the script gives the export's report (docs/importing.md).",
+    )
+    add_export_arguments(import_cmd, paths_required=True)
+    import_cmd.add_argument("-o", "--output", help="the script file (default: standard output)")
+    import_cmd.add_argument(
+        "--person-profiles",
+        choices=_person_profiles(),
+        help="write a config line with this person_profiles mode",
+    )
+    import_cmd.set_defaults(handler=imports.run)
+    # --- end of import ------------------------------------------------------------------
 
     check_cmd = add(
         "check",
@@ -169,48 +333,31 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--impl",
         default="identity_model.conformance:run",
-        help="the adapter under test, module:function",
+        help="the adapter under test, module:function (the current directory is importable)",
     )
     check_cmd.set_defaults(handler=check.run)
 
     price_cmd = add(
         "price",
-        "price a month of anonymous and identified events",
+        "price a month of a vendor's meters with its book, each invoice line explained",
         "examples:\n  identity-model price --anonymous-events 10000000\n"
         "  identity-model price --anonymous-events 5_000_000 --identified-events 5_000_000 \\\n"
-        "      --model docs_split --format json"
-        "\n\nCounts accept 5_000_000 or 5,000,000.",
+        "      --model docs_split --format json\n"
+        "  identity-model price --vendor segment --mtu 30000\n"
+        "  identity-model price --vendor amplitude --plan plus --unit-price 0.049 "
+        "--purchased-mtus 1000 --mtu 1200"
+        "\n\nCounts accept 5_000_000 or 5,000,000. Each flag says which vendors read it; a flag\n"
+        "the chosen vendor does not read is a usage error.",
     )
-    price_cmd.add_argument("--anonymous-events", type=_count, default=0, metavar="N")
-    price_cmd.add_argument("--identified-events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--model",
-        choices=[m.value for m in InvoiceModel],
-        default=InvoiceModel.BASE_PLUS_ADDON.value,
-        help="base_plus_addon (PostHog's billing, default) or docs_split (the FAQ's reading)",
-    )
-    price_cmd.add_argument(
-        "--book", default=DEFAULT_BOOK, help="shipped book name or a JSON file of your own"
-    )
-    price_cmd.add_argument(
-        "--free-events", type=_count, default=None, metavar="N", help="resize the free first tier"
-    )
-    # --- vendor books (issue #14) ---
+    # --- vendor books (issue #14): the flags are the priced vendors' price_inputs ---
     price_cmd.add_argument(
         "--vendor",
-        choices=("posthog", "amplitude"),
-        default="posthog",
-        help="whose book (amplitude reads --plan, --mtu, --events, --unit-price, --purchased-mtus)",
+        choices=price.priced_vendors(),
+        default=DEFAULT_VENDOR,
+        help=f"whose book (default {DEFAULT_VENDOR})",
     )
-    price_cmd.add_argument("--plan", choices=("starter", "plus"), default="starter")
-    price_cmd.add_argument("--mtu", type=_count, default=0, metavar="N", help="unique MTUs")
-    price_cmd.add_argument("--events", type=_count, default=0, metavar="M")
-    price_cmd.add_argument(
-        "--unit-price", type=_price, default=None, metavar="USD", help="Plus: your price per MTU"
-    )
-    price_cmd.add_argument(
-        "--purchased-mtus", type=_count, default=None, metavar="N", help="Plus: MTUs bought"
-    )
+    for item in price.all_inputs().values():
+        _price_flag(price_cmd, item)
     # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
     price_cmd.set_defaults(handler=price.run)
@@ -219,18 +366,31 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+
+    def command(out: TextIO, err: TextIO) -> int:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, or an argument error (usage on stderr)
+            out.flush()  # the help on a full standard output is an io_error too
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
+        return _run(args, out, err)
+
+    # Standard output's faults (closed, full, a broken pipe) are run_guarded's (#17).
+    return run_guarded(command)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         code: int = args.handler(args, out, err)
     except UsageError as error:
-        err.write(f"identity-model: {error}\n")
+        err.write(f"identity-model: {printable(str(error))}\n")
+        return EXIT_USAGE
+    except RefusedRun as error:
+        err.write(f"{printable(str(error))}\n")
         return EXIT_USAGE
     except IdentityError as error:
-        err.write(f"identity-model: {error.code.value}: {error.message}\n")
+        err.write(f"identity-model: {error.code.value}: {printable(error.message)}\n")
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         err.write("identity-model: interrupted\n")
         return 130

@@ -10,9 +10,13 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from identity_model.billing.eligibility import FeatureTally
-from identity_model.billing.pricing import InvoiceModel, monthly_usage, price_months
-from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, Runner, UsageError, book, dump
+from identity_model.billing.pricing import DEFAULT_BOOK, InvoiceModel, monthly_usage, price_months
+from identity_model.cli import compare_vendors
+from identity_model.cli.exports import runner_for
+from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError, book, dump
 from identity_model.cli.runner import free_events as free_events_of
+from identity_model.cli.terminal import printable
+from identity_model.io.books import load_price_book
 from identity_model.operations import Config
 from identity_model.outcome import StepRecord
 from identity_model.reducers import Session
@@ -22,14 +26,26 @@ MODES = "person_profiles"  # the config setting compared
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    runner = Runner(args.file, {})
+    # --- the cross-vendor what-if (issue #14) ---
+    if args.vendors is not None:
+        return compare_vendors.run(args, out, err)
+    if args.person_profiles is not None or args.bill:
+        raise UsageError(
+            "--person-profiles and --bill go with --vendors (the default compares every mode)"
+        )
+    args.book = args.book or DEFAULT_BOOK
+    args.model = args.model or InvoiceModel.BASE_PLUS_ADDON.value
+    # --- end the cross-vendor what-if ---
+    load_price_book(args.book)  # an unknown --book stops the command before reading (#17)
+    runner = runner_for(args, {})
     modes: list[str] = []
     tallies: list[FeatureTally] = []
 
     def open_sessions(config: Config) -> list[Session]:
         current = getattr(config, MODES, None)
         if current is None:
-            raise UsageError(f"{args.file}: compare needs a PostHog script ({MODES} modes)")
+            raise UsageError(f"{runner.path}: compare needs a PostHog script ({MODES} modes)")
+        book(args.book, free_events_of(config))  # the config's allowance fits the book (#17)
         for mode in type(current):
             modes.append(str(mode))
             tallies.append(FeatureTally())
@@ -41,6 +57,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 counts.add(record.event)
 
     sessions = runner.run(err, open_sessions, on_records=tally)
+    runner.report_rejected(err)  # what was not reported line by line (an export's counts)
     priced = book(args.book, free_events_of(runner.config))
     columns: dict[str, dict[str, Any]] = {}
     for mode, session, counts in zip(modes, sessions, tallies, strict=True):
@@ -59,7 +76,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for row in counts.rows(world)
             },
         }
-    runner.report_rejected(err)
     if args.format == "json":
         dump(
             {
@@ -71,7 +87,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out,
         )
     else:
-        _write_comparison(out, args.file, columns, args.book)
+        _write_comparison(out, runner.label, columns, args.book)
     return EXIT_FAILED if runner.any_rejected else EXIT_OK
 
 
@@ -80,7 +96,9 @@ def _write_comparison(
 ) -> None:
     modes = list(columns)
     width = 16
-    out.write(f"identity-model compare {path}: the same traffic under each {MODES} mode\n\n")
+    out.write(
+        f"identity-model compare {printable(path)}: the same traffic under each {MODES} mode\n\n"
+    )
     out.write(f"{'':<30}" + "".join(f"{mode:>{width}}" for mode in modes) + "\n")
     for key in (
         "identified_events",

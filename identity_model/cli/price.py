@@ -1,39 +1,150 @@
-"""``identity-model price``: a month of anonymous and identified events, priced."""
+"""``identity-model price``: one month of a vendor's meters, priced by its book, every invoice
+line explained.
+
+The vendor prices through its profile (``VendorProfile.bill``, issue #14): the command's flags
+are the ``price_inputs`` the registered vendors declare (``cli/__init__.py`` builds them), and
+a flag the chosen vendor does not read is a usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
-from identity_model.billing.amplitude import AmplitudeBill, AmplitudePlan, price_month
-from identity_model.billing.pricing import Invoice, InvoiceModel, plain_amount, price, usage_of
-from identity_model.cli.runner import EXIT_OK, book, dump, money
-from identity_model.io.books import load_amplitude_book
+from identity_model.billing.pricing import Bill, plain_amount
+from identity_model.cli.runner import EXIT_OK, UsageError, dump, money
+from identity_model.vendor import (
+    DEFAULT_VENDOR,
+    PriceInput,
+    VendorProfile,
+    vendor_named,
+    vendor_names,
+)
+
+MONTH = "month"  # the one month ``price`` is given
+
+
+def priced_vendors() -> tuple[str, ...]:
+    """The registered vendors that have a book (``price_inputs`` not empty), the default
+    vendor first."""
+    names = sorted(vendor_names(), key=lambda name: (name != DEFAULT_VENDOR, name))
+    return tuple(name for name in names if vendor_named(name).price_inputs)
+
+
+def all_inputs() -> dict[str, PriceInput]:
+    """Every priced vendor's inputs by name, the first declaration of each name (choices
+    merged), for the command line's flags."""
+    found: dict[str, PriceInput] = {}
+    helps: dict[str, list[str]] = {}
+    for name in priced_vendors():
+        for item in vendor_named(name).price_inputs:
+            known = found.get(item.name)
+            if known is not None and known.kind != item.kind:
+                raise ValueError(
+                    f"price input {item.name!r} declared as {known.kind} and {item.kind}"
+                )
+            choices = () if known is None else known.choices
+            merged = choices + tuple(c for c in item.choices if c not in choices)
+            found[item.name] = PriceInput(
+                name=item.name,
+                kind=item.kind,
+                help="",
+                meter=item.meter,
+                choices=merged,
+            )
+            if item.help not in helps.setdefault(item.name, []):
+                helps[item.name].append(item.help)
+    return {
+        name: PriceInput(
+            name=name,
+            kind=item.kind,
+            help="; ".join(helps[name]),
+            meter=item.meter,
+            choices=item.choices,
+        )
+        for name, item in found.items()
+    }
+
+
+def options_given(
+    profile: VendorProfile[Any, Any], given: Mapping[str, Any], command: str
+) -> dict[str, Any]:
+    """The settings in ``given`` (None: not given) that ``profile`` reads; any other given
+    setting is a usage error."""
+    reads = {item.name: item for item in profile.price_inputs if item.kind != "meter"}
+    options: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None or value == []:
+            continue
+        if name not in reads:
+            accepted = ", ".join(f"--{n.replace('_', '-')}" for n in reads) or "no settings"
+            raise UsageError(
+                f"{command}: {profile.name}'s bill does not read --{name.replace('_', '-')} "
+                f"(it reads {accepted})"
+            )
+        item = reads[name]
+        if item.kind == "choice" and item.choices and value not in item.choices:
+            raise UsageError(
+                f"{command}: {profile.name} --{name.replace('_', '-')} is one of "
+                f"{', '.join(item.choices)}, not {value!r}"
+            )
+        if item.kind == "choices" and item.choices:
+            unknown = sorted(set(value) - set(item.choices))
+            if unknown:
+                raise UsageError(
+                    f"{command}: {profile.name} --{name.replace('_', '-')} is any of "
+                    f"{', '.join(item.choices)}, not {', '.join(unknown)}"
+                )
+        options[name] = tuple(value) if isinstance(value, list) else value
+    return options
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    # --- vendor books (issue #14) ---
-    if args.vendor == "amplitude":
-        return _amplitude(args, out)
-    # --- end vendor books ---
-    invoice = price(
-        usage_of(args.anonymous_events, args.identified_events),
-        book(args.book, args.free_events),
-        InvoiceModel(args.model),
-    )
+    profile = vendor_named(args.vendor)
+    inputs = all_inputs()
+    meters: dict[str, int] = {}
+    given: dict[str, Any] = {}
+    own = {item.name for item in profile.price_inputs}
+    for name, item in inputs.items():
+        value = getattr(args, name, None)
+        if item.kind == "meter":
+            if name in own and item.meter is not None:
+                meters[_own_meter(profile, name)] = value or 0
+            elif value:
+                raise UsageError(
+                    f"price: {profile.name}'s bill does not read --{name.replace('_', '-')}"
+                )
+        else:
+            given[name] = value
+    bills = profile.bill({MONTH: meters}, options_given(profile, given, "price"))
+    if bills is None:
+        raise UsageError(f"price: vendor {profile.name!r} has no price book")
+    bill = bills[MONTH]
     if args.format == "json":
-        dump(invoice.as_json(), out)
+        dump(bill.as_json(), out)
     else:
-        _write_invoice(out, invoice)
+        write_bill(out, bill)
     return EXIT_OK
 
 
-def _write_invoice(out: TextIO, invoice: Invoice) -> None:
-    model = "" if invoice.model is None else f", model {invoice.model}"
-    out.write(f"book {invoice.book}{model}\n")
+def _own_meter(profile: VendorProfile[Any, Any], name: str) -> str:
+    for item in profile.price_inputs:
+        if item.name == name and item.meter is not None:
+            return item.meter
+    raise KeyError(name)
+
+
+def write_bill(out: TextIO, bill: Bill) -> None:
+    """The invoice, each line's tiers explained (quantity x unit price = amount)."""
+    invoice = bill.invoice
+    out.write(f"book {invoice.book}, {bill.terms}\n")
+    for note in bill.notes:
+        out.write(f"{note}\n")
     for line in invoice.lines:
+        unit = bill.unit_of(line)
         out.write(
-            f"{line.name:<20} {line.quantity:>14,} events "
+            f"{line.name:<20} {line.quantity:>14,} {unit:<6} "
             f"{money(line.amount, invoice.currency):>18}\n"
         )
         for charge in line.tiers:
@@ -45,52 +156,5 @@ def _write_invoice(out: TextIO, invoice: Invoice) -> None:
                     f"= {plain_amount(charge.amount)}\n"
                 )
     out.write(f"{'total':<20} {'':>21} {money(invoice.total, invoice.currency):>18}\n")
-
-
-# --- Amplitude (issue #14) ---------------------------------------------------------------------
-
-
-def _amplitude(args: argparse.Namespace, out: TextIO) -> int:
-    """A month of Amplitude MTUs and events on the Starter or Plus plan (PRV-07, PRV-08)."""
-    bill = price_month(
-        args.mtu,
-        args.events,
-        load_amplitude_book(),
-        AmplitudePlan(args.plan),
-        unit_price=args.unit_price,
-        purchased_mtus=args.purchased_mtus,
-    )
-    if args.format == "json":
-        dump(
-            {
-                **bill.invoice.as_json(),
-                "vendor": "amplitude",
-                "plan": bill.plan.value,
-                "unique_mtu": bill.unique_mtu,
-                "synthetic_mtu": bill.synthetic_mtu,
-                "over_free_limit": bill.over_free_limit,
-            },
-            out,
-        )
-    else:
-        _write_amplitude_bill(out, bill, args.events)
-    return EXIT_OK
-
-
-def _write_amplitude_bill(out: TextIO, bill: AmplitudeBill, events: int) -> None:
-    invoice = bill.invoice
-    out.write(f"book {invoice.book}, plan {bill.plan.value}\n")
-    out.write(
-        f"MTUs {bill.unique_mtu:,} unique + {bill.synthetic_mtu:,} synthetic "
-        f"(for {events:,} events) = {bill.total_mtu:,}\n"
-    )
-    for line in invoice.lines:
-        unit = line.tiers[0].unit_price if line.tiers else None
-        each = "" if unit is None else f" x {plain_amount(unit)}"
-        out.write(
-            f"{line.name:<20} {line.quantity:>14,} MTUs{each:<12} "
-            f"{money(line.amount, invoice.currency):>18}\n"
-        )
-    out.write(f"{'total':<20} {'':>31} {money(invoice.total, invoice.currency):>18}\n")
-    if bill.over_free_limit:
-        out.write("over_free_limit: over the free plan's MTUs (never charged; flagged)\n")
+    for code, meaning in bill.flags:
+        out.write(f"{code}: {meaning}\n")

@@ -11,8 +11,12 @@ from typing import Any
 
 from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
 from identity_model.billing.amplitude import AmplitudeBook, parse_book
+from identity_model.billing.mixpanel import BOOK as MIXPANEL_BOOK  # issue #14
+from identity_model.billing.mixpanel import MixpanelBook
+from identity_model.billing.mixpanel import parse_book as parse_mixpanel_book
 from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
 from identity_model.errors import Code, IdentityError
+from identity_model.io.limits import JsonRefused, loads_line
 
 
 def _folder() -> Traversable:
@@ -44,16 +48,22 @@ def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
                 f"({', '.join(shipped_books())}) nor a file",
             )
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode("utf-8")
         except OSError as error:
             raise IdentityError(Code.INVALID_PRICE_BOOK, f"{path}: {error}") from None
+        except UnicodeDecodeError as error:  # issue #17
+            raise IdentityError(
+                Code.INVALID_PRICE_BOOK, f"{path}: not UTF-8 text (byte {error.start})"
+            ) from None
         origin = str(path)
     try:
-        data = json.loads(text)
+        data = loads_line(text)  # strict JSON within the script limits (#17: no NaN, depth)
     except json.JSONDecodeError as error:
         raise IdentityError(
             Code.INVALID_PRICE_BOOK, f"{origin}: not JSON: {error.msg} (line {error.lineno})"
         ) from None
+    except JsonRefused as error:
+        raise IdentityError(Code.INVALID_PRICE_BOOK, f"{origin}: {error.message}") from None
     return parse_price_book(data, origin)
 
 
@@ -85,3 +95,11 @@ def shipped_book_data(name: str) -> Any:
 
 
 # --- end vendors' own book shapes ---
+
+
+# --- Mixpanel (issue #14) ----------------------------------------------------------------------
+
+
+def load_mixpanel_book() -> MixpanelBook:
+    """The shipped Mixpanel book (Free, Growth, add-ons): ``mixpanel-events-2026``."""
+    return parse_mixpanel_book(shipped_book_data(MIXPANEL_BOOK))

@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from identity_model.conformance import Case, CaseFormatError, case_from_json
+from identity_model.io.limits import JsonRefused, loads_line
 
 CASE_BLOCK = re.compile(r"^```case\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
@@ -27,15 +29,31 @@ class CaseError:
     message: str
 
 
-def _case(text: str, origin: str) -> Case | CaseError:
+def _json(text: str, where: str) -> Any:
+    """A case's JSON, held to the limits of a script line (#17: nesting, huge integers, NaN,
+    duplicate keys, lone surrogates): a ``CaseFormatError`` naming the file, never a crash."""
     try:
-        data = json.loads(text)
+        return loads_line(text)
     except json.JSONDecodeError as error:
-        return CaseError(origin=origin, message=f"{origin}: not JSON: {error}")
+        raise CaseFormatError(f"{where}: not JSON: {error}") from error
+    except JsonRefused as error:
+        raise CaseFormatError(f"{where}: {error.code.value}: {error.message}") from None
+
+
+def _text(path: Path) -> str:
     try:
-        return case_from_json(data, origin)
+        return path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise CaseFormatError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CaseFormatError(f"{path}: not UTF-8 text (byte {error.start})") from None
+
+
+def _case(text: str, where: str) -> Case | CaseError:
+    try:
+        return case_from_json(_json(text, where), where)
     except CaseFormatError as error:
-        return CaseError(origin=origin, message=str(error))
+        return CaseError(origin=where, message=str(error))
 
 
 def read_markdown(text: str, origin: str) -> Iterator[Case | CaseError]:
@@ -55,9 +73,9 @@ def read_cases(paths: Iterable[Path]) -> list[Case | CaseError]:
             )
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            found.append(CaseError(origin=str(path), message=f"{path}: {error}"))
+            text = _text(path)
+        except CaseFormatError as error:
+            found.append(CaseError(origin=str(path), message=str(error)))
             continue
         if path.suffix == ".md":
             found.extend(read_markdown(text, str(path)))

@@ -8,14 +8,16 @@ records and the final world into the ``identity-model-report/1`` object: the cor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring, encode_basestring_ascii
+from typing import Any, TextIO
 
 from identity_model.events import Event
 from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
 from identity_model.operations import Config, op_name
-from identity_model.outcome import Status, StepRecord
+from identity_model.outcome import Status, Step, StepRecord
 from identity_model.reducers import Session
 from identity_model.world import World, empty_world
 
@@ -44,16 +46,20 @@ def record_of(session: Session, item: ScriptItem) -> StepRecord:
                 message=item.message,
             )
         case ScriptOp():
-            step = session.apply(item.op)
-            return StepRecord(
-                line=item.line,
-                op=op_name(item.op),
-                status=step.status,
-                codes=step.codes,
-                event=step.event,
-                rules=step.rules,
-                message=step.message,
-            )
+            return record_of_step(item, session.apply(item.op))
+
+
+def record_of_step(item: ScriptOp, step: Step) -> StepRecord:
+    """The record of a script operation's step."""
+    return StepRecord(
+        line=item.line,
+        op=op_name(item.op),
+        status=step.status,
+        codes=step.codes,
+        event=step.event,
+        rules=step.rules,
+        message=step.message,
+    )
 
 
 def iter_records(
@@ -101,15 +107,17 @@ def _run(reader: ScriptReader, items: Iterable[ScriptItem], keep_events: bool) -
 
 
 def steps_entry(records: Sequence[StepRecord]) -> list[dict[str, Any]]:
-    return [
-        {
+    return list(_steps(records))
+
+
+def _steps(records: Iterable[StepRecord]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        yield {
             "line": record.line,
             "op": record.op,
             "outcome": record.status.value,
             "codes": [code.value for code in record.codes],
         }
-        for record in records
-    ]
 
 
 def build_report(records: Sequence[StepRecord], world: World[Any]) -> dict[str, Any]:
@@ -119,3 +127,88 @@ def build_report(records: Sequence[StepRecord], world: World[Any]) -> dict[str, 
         "steps": steps_entry(records),
         **world.profile.report(world.state, records),
     }
+
+
+def write_report(
+    out: TextIO, records: Iterable[StepRecord], world: World[Any], *, ensure_ascii: bool
+) -> None:
+    """``build_report``, written as it is made: exactly the text of
+    ``json.dump(build_report(...), out, indent=2, sort_keys=True)`` and a newline, with the
+    ``steps`` and the vendor's ``events`` written one by one from ``records`` (iterated once
+    per section: a ``RecordSpool`` keeps them on disk), never held as one report."""
+    body = world.profile.report_stream(world.state, records)
+    body["format"] = REPORT_FORMAT
+    body["steps"] = _steps(records)
+    _dump_object(out, body, ensure_ascii)
+    out.write("\n")
+
+
+def _dump_object(out: TextIO, body: dict[str, Any], ensure_ascii: bool) -> None:
+    """The top-level object as ``json.dump(..., indent=2, sort_keys=True)`` writes it; a value
+    that is an iterator is written as an array, item by item."""
+    text = encode_basestring_ascii if ensure_ascii else encode_basestring
+
+    def dumps(value: Any, indent: str) -> str:
+        return _pretty(value, indent, text, ensure_ascii)
+
+    if not body:
+        out.write("{}")
+        return
+    separator = "{\n  "
+    for key in sorted(body):
+        out.write(separator + text(key) + ": ")
+        separator = ",\n  "
+        value = body[key]
+        if not isinstance(value, Iterator):
+            out.write(dumps(value, "  "))
+            continue
+        opened = False
+        for item in value:
+            out.write(("[\n    " if not opened else ",\n    ") + dumps(item, "    "))
+            opened = True
+        out.write("\n  ]" if opened else "[]")
+    out.write("\n}")
+
+
+def _pretty(value: Any, indent: str, text: Callable[[str], str], ensure_ascii: bool) -> str:
+    """``json.dumps(value, indent=2, sort_keys=True)``, its lines after the first indented by
+    ``indent``: the same text, made without the pure-Python encoder that ``indent`` selects
+    (strings, ints, booleans, null, lists and str-keyed dicts here; anything else by json)."""
+    kind = type(value)
+    if kind is str:
+        return text(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = indent + "  "
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        items = sorted(value.items())
+        return (
+            "{\n"
+            + ",\n".join(
+                inner + text(key) + ": " + _pretty(item, inner, text, ensure_ascii)
+                for key, item in items
+            )
+            + "\n"
+            + indent
+            + "}"
+        )
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        return (
+            "[\n"
+            + ",\n".join(inner + _pretty(item, inner, text, ensure_ascii) for item in value)
+            + "\n"
+            + indent
+            + "]"
+        )
+    dumped = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=ensure_ascii)
+    return dumped.replace("\n", "\n" + indent)

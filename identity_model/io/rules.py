@@ -8,9 +8,11 @@ them from here. A wheel carries them as ``identity_model/_rules``; a source chec
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 _HEADING = re.compile(r"^## ([A-Z]+-[0-9A-Z]+) (.+)$", re.MULTILINE)
 _MUST = re.compile(r"^\*\*MUST:\*\* (.+)$", re.MULTILINE)
@@ -57,13 +59,15 @@ def parse_rules(text: str, page: str) -> list[Rule]:
 
 
 @cache
-def rules() -> dict[str, Rule]:
-    """Every documented rule by id (empty when the pages are not installed)."""
+def rules() -> Mapping[str, Rule]:
+    """Every documented rule by id (empty when the pages are not installed).
+
+    A read-only view of the one cached table: no caller can change what ``explain`` and
+    later callers see (issue #17)."""
     folder = rules_dir()
-    if folder is None:
-        return {}
     found: dict[str, Rule] = {}
-    for page in sorted(folder.glob("*.md")):
-        for rule in parse_rules(page.read_text(encoding="utf-8"), page.name):
-            found[rule.id] = rule
-    return found
+    if folder is not None:
+        for page in sorted(folder.glob("*.md")):
+            for rule in parse_rules(page.read_text(encoding="utf-8"), page.name):
+                found[rule.id] = rule
+    return MappingProxyType(found)

@@ -5,6 +5,7 @@ from enum import StrEnum
 from identity_model.vendors import (  # the built-in vendors
     amplitude,  # issue #14
     customerio,
+    mixpanel,  # issue #14
     posthog,
     segment,  # issue #14
 )
@@ -17,6 +18,7 @@ class Vendor(StrEnum):
     CUSTOMERIO = customerio.PROFILE.name
     AMPLITUDE = amplitude.PROFILE.name  # issue #14
     SEGMENT = segment.PROFILE.name  # issue #14
+    MIXPANEL = mixpanel.PROFILE.name  # issue #14
 
 
-__all__ = ["Vendor", "amplitude", "customerio", "posthog", "segment"]
+__all__ = ["Vendor", "amplitude", "customerio", "mixpanel", "posthog", "segment"]

@@ -116,7 +116,13 @@ def _ingest(
 ) -> tuple[Step, Ingested | None]:
     checked = check_ids(user_id, device_id, state.config.min_id_length)
     if checked.refused is not None:
-        return Step(status=Status.REJECTED, codes=checked.codes, rules=(ID_RULE,)), None
+        why = (
+            "an id Amplitude refuses (not a string, or on its invalid list)"
+            if checked.refused is Code.INVALID_DISTINCT_ID
+            else f"no user_id or device_id of at least {state.config.min_id_length} characters"
+        )  # issue #17: every rejected line says why
+        step = Step(status=Status.REJECTED, codes=checked.codes, rules=(ID_RULE,), message=why)
+        return step, None
     resolution = resolve(state, checked.user_id, checked.device_id)
     clock = clock_for(state, timestamp)
     billed_as: BillingKind | None = None

@@ -13,7 +13,14 @@ from typing import ClassVar, TypeAlias
 
 from identity_model.fields import Fields
 from identity_model.jsontypes import EMPTY_OBJECT, JsonObject, freeze_object
-from identity_model.operations import VendorOperation, read_one_of
+from identity_model.operations import (
+    VendorOperation,
+    check_object,
+    check_string,
+    check_timestamp,
+    invalid,
+    read_one_of,
+)
 
 NEEDS_TIME = "every Customer.io operation needs an explicit 'timestamp'"
 
@@ -31,6 +38,13 @@ class Track(VendorOperation):
     properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
 
     def __post_init__(self) -> None:
+        check_timestamp("track", self.timestamp)
+        check_string("track", "event", self.event, optional=False, empty=True)
+        check_string("track", "anonymous_id", self.anonymous_id, optional=True, empty=False)
+        check_string("track", "user_id", self.user_id, optional=True, empty=False)
+        if (self.anonymous_id is None) == (self.user_id is None):
+            raise invalid("track", "exactly one of 'anonymous_id' and 'user_id' is required")
+        check_object("track", "properties", self.properties, optional=False)
         object.__setattr__(self, "properties", freeze_object(self.properties))
 
     @classmethod
@@ -59,6 +73,10 @@ class CioIdentify(VendorOperation):
     attributes: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
 
     def __post_init__(self) -> None:
+        check_timestamp("identify", self.timestamp)
+        check_string("identify", "user_id", self.user_id, optional=False, empty=False)
+        check_string("identify", "anonymous_id", self.anonymous_id, optional=True, empty=False)
+        check_object("identify", "attributes", self.attributes, optional=False)
         object.__setattr__(self, "attributes", freeze_object(self.attributes))
 
     @classmethod

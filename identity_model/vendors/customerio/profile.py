@@ -8,7 +8,8 @@ waiting anonymous events later (CIO-03) and judge them at the end of the script.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from identity_model.errors import Code, IdentityError
@@ -71,6 +72,17 @@ class Customerio(ProfileBase[CioState, CioState]):
 
     def report(self, state: CioState, records: Sequence[StepRecord]) -> dict[str, Any]:
         return views.report(state, records)
+
+    def at_end(self, state: CioState, end: datetime) -> CioState:
+        # "Now" is the latest timestamp of the whole script (retention is judged against it).
+        if state.clock is not None and state.clock >= end:
+            return state
+        return replace(state, clock=end)
+
+    def entry_steps(self, state: CioState, records: Sequence[StepRecord]) -> dict[str, list[int]]:
+        applied = [index for index, record in enumerate(records) if record.status is Status.APPLIED]
+        entries = (state.activity[n] for n in range(len(state.activity)))
+        return {"activity": [applied[entry.made_at] for entry in entries]}
 
     def usage(self, state: CioState) -> MonthlyUsage:
         return views.usage(state)

@@ -42,15 +42,16 @@ def apply_customerio(state: CioState, op: CustomerioOperation) -> tuple[CioState
     """One Customer.io operation; a rejected or ignored one returns ``state`` itself."""
     match op:
         case Track():
-            return _track(state, op)
+            after, step = _track(state, op)
         case CioIdentify():
-            return _identify(state, op)
+            after, step = _identify(state, op)
         case Advance():
             if state.clock is not None and op.timestamp <= state.clock:
                 return state, ignored("advance does not move the clock forward (our decision)")
-            return replace(state, clock=op.timestamp), Step(status=Status.APPLIED)
+            after, step = replace(state, clock=op.timestamp), Step(status=Status.APPLIED)
         case _:
             assert_never(op)
+    return replace(after, applied=state.applied + 1), step
 
 
 def _later(clock: datetime | None, timestamp: datetime) -> datetime:
@@ -79,7 +80,11 @@ def _join_activity(
     if assignment.activity is None:
         index = len(state.activity)
         entry = Activity(
-            person=user_id, anonymous_id=anonymous_id, count=len(events), oldest=oldest
+            person=user_id,
+            anonymous_id=anonymous_id,
+            count=len(events),
+            oldest=oldest,
+            made_at=state.applied,
         )
         assignments = state.assignments.set(anonymous_id, replace(assignment, activity=index))
         return replace(state, activity=state.activity.set(index, entry), assignments=assignments)
@@ -112,7 +117,7 @@ def _track(state: CioState, op: Track) -> tuple[CioState, Step]:
         waiting = state.waiting.set(anonymous_id, (*state.waiting.get(anonymous_id, ()), event.seq))
         state = replace(state, waiting=waiting)
         return _store(state, event), Step(status=Status.APPLIED, rules=("CIO-01", "CIO-02"))
-    in_window = op.timestamp <= assignment.assigned_at + MERGE_WINDOW
+    in_window = op.timestamp - assignment.assigned_at <= MERGE_WINDOW  # no overflow at 9999
     in_retention = assignment.assigned_at - op.timestamp <= RETENTION
     if not (in_window and in_retention):
         # The id was assigned more than five minutes earlier: inert and anonymous.

@@ -139,7 +139,8 @@ def describe(state: CioState) -> list[str]:  # pragma: no mutate block
         lines.append(f"  {raw.timestamp.isoformat()}  {raw.event:<22} {who:<26} {flags or '-'}")
     lines += ["", f"people ({len(parts['persons'])})"]
     for person in parts["persons"]:
-        lines.append(f"  {', '.join(person['distinct_ids'])}  {json.dumps(person['properties'])}")
+        properties = json.dumps(thaw(person["properties"]), ensure_ascii=False)
+        lines.append(f"  {', '.join(person['distinct_ids'])}  {properties}")
     lines += ["", f"anonymous data merged ({len(parts['activity'])})"]
     for entry in parts["activity"]:
         lines.append(

@@ -47,6 +47,7 @@ class Activity:
     anonymous_id: str
     count: int
     oldest: datetime
+    made_at: int  # how many operations were applied before the one that made it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +58,7 @@ class CioState:
     waiting: Map[str, tuple[int, ...]] = field(default_factory=Map)  # unmerged anonymous events
     activity: Map[int, Activity] = field(default_factory=Map)
     clock: datetime | None = None  # the latest timestamp of any operation so far
+    applied: int = 0  # operations applied so far (orders activity across partial replays)
 
     def event_log(self) -> list[CioEvent]:
         return [self.events[seq] for seq in range(len(self.events))]

@@ -18,6 +18,7 @@ from enum import Enum, auto
 from typing import Final, assert_never
 
 from immutables import Map
+from msgspec import structs
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
@@ -38,9 +39,10 @@ from identity_model.vendor import Decision
 from identity_model.vendors.posthog.config import ClientFlavour, PersonProfiles
 from identity_model.vendors.posthog.config import PostHogConfig as Config
 from identity_model.vendors.posthog.device import Device, InitialPersonInfo, UserState, new_device
-from identity_model.vendors.posthog.ids import js_string
+from identity_model.vendors.posthog.ids import js_key_order, js_string
 from identity_model.vendors.posthog.ingestion import decide_ingest
 from identity_model.vendors.posthog.initial_props import initial_person_properties
+from identity_model.vendors.posthog.operations import MobileCapture
 from identity_model.vendors.posthog.state import Facts, View
 
 COOKIELESS_SENTINEL = "$posthog_cookieless"
@@ -56,6 +58,8 @@ class _Send:
     properties: JsonObject
     set: JsonObject | None = None
     set_once: JsonObject | None = None
+    distinct_id: str | None = None  # mobile: sent under another id than the device's
+    groups: Mapping[str, str] | None = None  # mobile: groups for this event only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,9 +81,12 @@ def decide_client(view: View, op: ClientOperation) -> Decision[Facts]:
                 f"not {op.anonymous_id!r}",
             )
         )
+    # The first operation naming a device fixes its anonymous id whatever its outcome
+    # (format §1, rule CL-01: the device exists before it): a new device is bookkeeping.
+    first = Facts(device=device) if stored is None else None
     decision = _decide(view.config, device, op)
     if decision.step.status is not Status.APPLIED:
-        return Decision(step=decision.step)
+        return _unapplied(decision.step, first)
     next_device, step = decision.device, decision.step
     facts = Facts()
     if decision.send is not None:
@@ -90,24 +97,30 @@ def decide_client(view: View, op: ClientOperation) -> Decision[Facts]:
             facts = sent.facts
         elif next_device == device:
             # Nothing changed: the event decides (rejected or ignored).
-            return Decision(step=replace(step, status=sent.step.status))
-    # A device is remembered from its first applied call (its anonymous id is fixed then, format
-    # §1); a rejected or ignored call on a new device leaves it unremembered, the world unchanged.
+            return _unapplied(replace(step, status=sent.step.status), first)
     if next_device != device or stored is None:
-        facts = replace(facts, device=next_device)
+        facts = structs.replace(facts, device=next_device)
     return Decision(step=step, facts=facts)
+
+
+def _unapplied(step: Step, first: Facts | None) -> Decision[Facts]:
+    if first is None:
+        return Decision(step=step)
+    return Decision(step=step, facts=first, bookkeeping=True)
 
 
 def _decide(config: Config, device: Device, op: ClientOperation) -> _Decision:
     match op:
         case Capture():
-            return _capture(device, op)
+            return _capture(config, device, op)
         case Identify():
+            if config.client is ClientFlavour.CORE:
+                return _identify_core(config, device, op.distinct_id, op.set, op.set_once)
             return _identify(config, device, op.distinct_id, op.set, op.set_once)
         case Alias():
             return _alias(config, device, op)
         case Reset():
-            return _reset(device, op)
+            return _reset(config, device, op)
         case Group():
             return _group(config, device, op)
         case SetPersonProperties():
@@ -159,10 +172,13 @@ def _event(
     config: Config, device: Device, send: _Send, timestamp: datetime
 ) -> tuple[Device, Ingest]:
     """The raw event a capture sends, and the device after it (sticky `$epp`, initial props)."""
-    properties: dict[str, Json] = {"distinct_id": device.distinct_id}
+    properties: dict[str, Json] = {
+        "distinct_id": device.distinct_id if send.distinct_id is None else send.distinct_id
+    }
     properties.update(send.properties)  # caller properties win, even `distinct_id` (decision)
-    if device.groups:
-        properties["$groups"] = dict(device.groups)
+    groups = {**device.groups, **(send.groups or {})}
+    if groups:
+        properties["$groups"] = groups
     processing = has_person_processing(config, device)
     # CL-06: an event is anonymous iff it goes out with `$process_person_profile: false`.
     # CL-04: `$process_person_profile` is set last (callers cannot override it); on -> sticky $epp.
@@ -193,17 +209,19 @@ def _event(
     )
 
 
-def _properties_hash(distinct_id: str, set_: JsonObject | None, set_once: JsonObject | None) -> str:
+def _properties_hash(
+    config: Config, distinct_id: str, set_: JsonObject | None, set_once: JsonObject | None
+) -> str:
     """``getPersonPropertiesHash``; ``None`` (undefined) differs from ``{}``."""
-    return json.dumps(
-        [
-            distinct_id,
-            None if set_ is None else thaw(set_),
-            None if set_once is None else thaw(set_once),
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    payload = [
+        distinct_id,
+        None if set_ is None else thaw(set_),
+        None if set_once is None else thaw(set_once),
+    ]
+    if config.client is ClientFlavour.BROWSER:
+        # The browser compares JSON text: another key order is another call (CL-14).
+        return json.dumps(js_key_order(payload), separators=(",", ":"))
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
 
 # --- identify --------------------------------------------------------------------------------
@@ -242,8 +260,6 @@ IDENTIFY_TABLE: dict[ClientFlavour, dict[tuple[UserState, _Relation], _IdentifyA
         (_I, _Relation.ALIAS): _IdentifyAction.ALREADY_IDENTIFIED,
         (_I, _Relation.OTHER): _IdentifyAction.ALREADY_IDENTIFIED,  # CL-M1
     },
-    # CL-C1: packages/core sends $identify for every new id, identified or not.
-    ClientFlavour.CORE: {**_BROWSER, (_I, _Relation.OTHER): _IdentifyAction.SEND_IDENTIFY},
 }
 
 
@@ -302,17 +318,21 @@ def _identify(
     device = replace(device, person_processing=True, user_id=new_id)
     match action:
         case _IdentifyAction.SEND_IDENTIFY | _IdentifyAction.SEND_IDENTIFY_KEEP_ID:
+            # MOB-02: mobile sends the stored anonymous id, with `$set` and `$set_once`.
             anon_id = previous if config.client is ClientFlavour.BROWSER else device.anonymous_id
             if action is _IdentifyAction.SEND_IDENTIFY:
                 device = replace(device, distinct_id=new_id, alias=None)
             device = replace(
                 device,
                 user_state=UserState.IDENTIFIED,
-                cached_person_properties=_properties_hash(new_id, set_, set_once),
+                cached_person_properties=_properties_hash(config, new_id, set_, set_once),
             )
+            identify_properties: dict[str, Json] = {"distinct_id": new_id}
+            if not config.reuse_anonymous_id:  # the anonymous id is not linked (MOB-05)
+                identify_properties["$anon_distinct_id"] = anon_id
             send = _Send(
                 event="$identify",
-                properties={"distinct_id": new_id, "$anon_distinct_id": anon_id},
+                properties=identify_properties,
                 set=set_ or {},
                 set_once=set_once or {},
             )
@@ -324,7 +344,7 @@ def _identify(
             device = replace(
                 device,
                 user_state=UserState.IDENTIFIED,
-                cached_person_properties=_properties_hash(new_id, set_, set_once),
+                cached_person_properties=_properties_hash(config, new_id, set_, set_once),
             )
             send = _Send(event="$set", properties={"$set": set_ or {}, "$set_once": set_once or {}})
             return _Decision(
@@ -371,6 +391,80 @@ def _identify(
             assert_never(action)
 
 
+def _identify_core(
+    config: Config,
+    device: Device,
+    raw_id: Json,
+    set_: JsonObject | None,
+    set_once: JsonObject | None,
+) -> _Decision:
+    """CL-C1, CL-C2: packages/core ``identify``: no id checks, every new id sends `$identify`."""
+    refused = _refused_under_never(config, "posthog.identify")
+    if refused is not None:
+        return _Decision(device=device, step=refused)
+    supplied: str | None
+    if (
+        raw_id is None
+        or raw_id is False
+        or raw_id == ""
+        or (isinstance(raw_id, int | float) and not isinstance(raw_id, bool) and raw_id == 0)
+    ):
+        supplied = None  # `distinctId || previousDistinctId`: a falsy id is no id
+    elif isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        supplied = js_string(raw_id)
+    elif isinstance(raw_id, str):
+        supplied = raw_id
+    else:
+        return _Decision(
+            device=device,
+            step=rejected(Code.INVALID_DISTINCT_ID, "identify needs a string or number id"),
+        )
+    before = device
+    device = replace(device, person_processing=True)  # `_requirePersonProcessing`
+    previous = device.distinct_id
+    if supplied is not None and supplied != previous:
+        # The stored anonymous id goes out, then the previous distinct id replaces it.
+        send = _Send(
+            event="$identify",
+            properties={"distinct_id": supplied, "$anon_distinct_id": device.anonymous_id},
+            set=set_ or {},
+            set_once=set_once or {},
+        )
+        device = replace(
+            device,
+            anonymous_id=previous,
+            distinct_id=supplied,
+            user_id=supplied,
+            user_state=UserState.IDENTIFIED,
+            cached_person_properties=_properties_hash(config, supplied, set_, set_once),
+        )
+        return _Decision(
+            device=device, step=Step(status=Status.APPLIED, rules=("CL-C1",)), send=send
+        )
+    if supplied is not None and not device.is_identified:
+        device = replace(
+            device,
+            user_state=UserState.IDENTIFIED,
+            user_id=supplied,
+            cached_person_properties=_properties_hash(config, supplied, set_, set_once),
+        )
+        send = _Send(event="$set", properties={"$set": set_ or {}, "$set_once": set_once or {}})
+        return _Decision(
+            device=device, step=Step(status=Status.APPLIED, rules=("CL-C2",)), send=send
+        )
+    if set_ is not None or set_once is not None:
+        decision = _set_person_properties(config, device, set_, set_once, Code.IDENTIFY_REPEATED)
+        if decision.send is None and device != before:
+            return _Decision(device=device, step=Step(status=Status.APPLIED, rules=("CL-C2",)))
+        return decision
+    if device == before:
+        return _Decision(
+            device=before,
+            step=ignored("identify changes nothing", "CL-C2", code=Code.IDENTIFY_REPEATED),
+        )
+    return _Decision(device=device, step=Step(status=Status.APPLIED, rules=("CL-C2",)))
+
+
 # --- the other calls ------------------------------------------------------------------------
 
 
@@ -383,14 +477,15 @@ def _set_person_properties(
 ) -> _Decision:
     """A `$set` event under the current distinct id, unless nothing or the same again."""
     rule: ClientRule = "CL-22"
-    if set_ is None and set_once is None:
+    nothing = not set_ and not set_once  # CL-C5: core skips empty objects too
+    if (set_ is None and set_once is None) or (config.client is ClientFlavour.CORE and nothing):
         return _Decision(
             device=device, step=ignored("setPersonProperties with nothing to set", rule)
         )
     refused = _refused_under_never(config, "posthog.setPersonProperties")
     if refused is not None:
         return _Decision(device=device, step=refused)
-    digest = _properties_hash(device.distinct_id, set_, set_once)
+    digest = _properties_hash(config, device.distinct_id, set_, set_once)
     if digest == device.cached_person_properties:
         # The same distinct id and properties as last time: ignored.
         return _Decision(
@@ -427,6 +522,14 @@ def _alias(config: Config, device: Device, op: Alias) -> _Decision:
     if refused is not None:
         return _Decision(device=device, step=refused)
     original = device.distinct_id
+    if config.client is ClientFlavour.CORE:
+        # CL-C4: core remembers no alias and sends even an alias to the current id.
+        send = _Send(event="$create_alias", properties={"alias": value, "distinct_id": original})
+        return _Decision(
+            device=replace(device, person_processing=True),
+            step=Step(status=Status.APPLIED, rules=("CL-C4",)),
+            send=send,
+        )
     if value == original and config.client is not ClientFlavour.MOBILE:
         # CL-18: "alias matches current distinct_id - skipping api call", then identify(alias).
         return _identify(config, device, value, None, None)
@@ -440,13 +543,25 @@ def _alias(config: Config, device: Device, op: Alias) -> _Decision:
     return _Decision(device=device, step=Step(status=Status.APPLIED, rules=rules), send=send)
 
 
-def _reset(device: Device, op: Reset) -> _Decision:
+def _reset(config: Config, device: Device, op: Reset) -> _Decision:
     """A new anonymous distinct id, everything else forgotten; no event."""
     # CL-M4: mobile resets the same way (a UUIDv7 there; derived deterministically here).
+    # MOB-04: identity, identified state, person-processing flag and groups all go.
     resets = device.resets + 1
-    anonymous_id = (
-        op.new_anonymous_id if op.new_anonymous_id is not None else f"{device.name}-anon-{resets}"
-    )
+    if config.reuse_anonymous_id:
+        # MOB-05: back to the same anonymous id; a new one cannot be given.
+        if op.new_anonymous_id is not None:
+            return _Decision(
+                device=device,
+                step=rejected(
+                    Code.INVALID_OPERATION, "reuse_anonymous_id keeps the anonymous id", "MOB-05"
+                ),
+            )
+        anonymous_id = device.anonymous_id
+    elif op.new_anonymous_id is not None:
+        anonymous_id = op.new_anonymous_id
+    else:
+        anonymous_id = f"{device.name}-anon-{resets}"
     fresh = Device(
         name=device.name,
         first_anonymous_id=device.first_anonymous_id,
@@ -471,7 +586,9 @@ def _group(config: Config, device: Device, op: Group) -> _Decision:
             step=rejected(Code.INVALID_OPERATION, "group needs a type and a key", rule),
         )
     mobile = config.client is ClientFlavour.MOBILE
-    if mobile:
+    core = config.client is ClientFlavour.CORE
+    if mobile or core:
+        # CL-C3: core's groups()/groupIdentify() ask for person processing too.
         refused = _refused_under_never(config, "posthog.group")
         if refused is not None:
             return _Decision(device=device, step=refused)
@@ -482,8 +599,10 @@ def _group(config: Config, device: Device, op: Group) -> _Decision:
             step=ignored("same group key and no properties: nothing to send", rule),
         )
     groups: Map[str, str] = device.groups.set(op.group_type, key)
-    flips = mobile or (
-        op.properties is not None and config.person_profiles is not PersonProfiles.NEVER
+    flips = (
+        mobile
+        or core
+        or (op.properties is not None and config.person_profiles is not PersonProfiles.NEVER)
     )
     device = replace(device, groups=groups, person_processing=device.person_processing or flips)
     properties: dict[str, Json] = {"$group_type": op.group_type, "$group_key": key}
@@ -497,7 +616,7 @@ def _group(config: Config, device: Device, op: Group) -> _Decision:
     )
 
 
-def _capture(device: Device, op: Capture) -> _Decision:
+def _capture(config: Config, device: Device, op: Capture) -> _Decision:
     """CL-26: capture never flips person processing; a `$set` inside is forwarded as is."""
     if device.initial_person_info is None:
         url = op.properties.get("$current_url")
@@ -509,5 +628,35 @@ def _capture(device: Device, op: Capture) -> _Decision:
                 url=url if isinstance(url, str) else None,
             )
             device = replace(device, initial_person_info=info)
-    send = _Send(event=op.event, properties=op.properties)
-    return _Decision(device=device, step=Step(status=Status.APPLIED, rules=("CL-26",)), send=send)
+    never = config.person_profiles is PersonProfiles.NEVER
+    groups = op.properties.get("$groups")
+    if config.client is ClientFlavour.CORE and isinstance(groups, Mapping) and not never:
+        # Core's capture registers `$groups` through groups(), which asks for processing.
+        registered = device.groups.mutate()
+        for group_type, raw_key in groups.items():
+            key = js_string(raw_key) if isinstance(raw_key, int | float) else raw_key
+            if isinstance(key, str) and not isinstance(raw_key, bool):
+                registered[group_type] = key
+        device = replace(device, groups=registered.finish(), person_processing=True)
+    if not isinstance(op, MobileCapture):
+        send = _Send(event=op.event, properties=op.properties)
+        return _Decision(
+            device=device, step=Step(status=Status.APPLIED, rules=("CL-26",)), send=send
+        )
+    if op.distinct_id is not None and op.distinct_id.strip() == "":
+        return _Decision(
+            device=device,
+            step=rejected(Code.INVALID_DISTINCT_ID, "capture for a blank distinct id", "MOB-03"),
+        )
+    # Person data in a mobile capture asks for person processing (never: silently not).
+    if (op.user_properties or op.user_properties_set_once or op.groups) and not never:
+        device = replace(device, person_processing=True)
+    send = _Send(
+        event=op.event,
+        properties=op.properties,
+        set=op.user_properties or None,
+        set_once=op.user_properties_set_once or None,
+        distinct_id=op.distinct_id,
+        groups=op.groups or None,
+    )
+    return _Decision(device=device, step=Step(status=Status.APPLIED, rules=("MOB-01",)), send=send)

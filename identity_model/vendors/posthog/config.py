@@ -29,6 +29,7 @@ class ClientFlavour(StrEnum):
     BROWSER = "browser"
     MOBILE = "mobile"
     CORE = "core"
+    PYTHON = "python"  # the Python server SDK: its own operations (issue #11)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,9 +38,37 @@ class PostHogConfig(Config):
     person_profiles: PersonProfiles = PersonProfiles.IDENTIFIED_ONLY
     free_events_per_month: int | None = None
     client: ClientFlavour = ClientFlavour.BROWSER
+    reuse_anonymous_id: bool = False  # mobile only: identify links nothing, reset keeps the id
+    person_processing_opt_out: bool = False  # the team setting: every event is personless
+
+    def __post_init__(self) -> None:
+        # Settings given as their string values become the enums; others are refused (#17):
+        # a plain string would compare unequal to every mode, a silently wrong number.
+        for name, kind in (("person_profiles", PersonProfiles), ("client", ClientFlavour)):
+            value = getattr(self, name)
+            if type(value) is not kind:
+                try:
+                    object.__setattr__(self, name, kind(value))
+                except ValueError:
+                    choices = ", ".join(member.value for member in kind)
+                    raise IdentityError(
+                        Code.INVALID_OPERATION,
+                        f"config: {name} {value!r} is not one of {choices}",
+                    ) from None
+        free = self.free_events_per_month
+        if free is not None and (type(free) is not int or free < 0):
+            raise IdentityError(
+                Code.INVALID_OPERATION, "config: free_events_per_month must be a whole number >= 0"
+            )
 
 
-_KEYS = {"person_profiles", "free_events_per_month", "client"}
+_KEYS = {
+    "person_profiles",
+    "free_events_per_month",
+    "client",
+    "reuse_anonymous_id",
+    "person_processing_opt_out",
+}
 
 
 def parse_config(body: Mapping[str, Any]) -> PostHogConfig:
@@ -59,4 +88,21 @@ def parse_config(body: Mapping[str, Any]) -> PostHogConfig:
         raise IdentityError(
             Code.INVALID_OPERATION, "config: free_events_per_month must be a whole number >= 0"
         )
-    return PostHogConfig(person_profiles=profiles, free_events_per_month=free, client=client)
+    flags: dict[str, bool] = {}
+    for key in ("reuse_anonymous_id", "person_processing_opt_out"):
+        value = body.get(key, False)
+        if not isinstance(value, bool):
+            raise IdentityError(Code.INVALID_OPERATION, f"config: {key} must be true or false")
+        flags[key] = value
+    if flags["reuse_anonymous_id"] and client is not ClientFlavour.MOBILE:
+        raise IdentityError(
+            Code.INVALID_OPERATION,
+            'config: reuse_anonymous_id is valid only with "client": "mobile"',
+        )
+    return PostHogConfig(
+        person_profiles=profiles,
+        free_events_per_month=free,
+        client=client,
+        reuse_anonymous_id=flags["reuse_anonymous_id"],
+        person_processing_opt_out=flags["person_processing_opt_out"],
+    )

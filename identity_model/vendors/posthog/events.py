@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import assert_never
 
+from msgspec import Struct
+
 from identity_model.events import BillingKind
+from identity_model.jsontypes import EMPTY_OBJECT, JsonObject
 from identity_model.rules import RuleId
 
 
@@ -68,10 +70,14 @@ NON_BILLABLE_EVENTS: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProcessedEvent:
+class ProcessedEvent(Struct, frozen=True, kw_only=True, gc=False):
     """An event as ingestion stored it. Its ``person_mode`` never changes afterwards (SV-31);
-    later merges only change which person its ``distinct_id`` resolves to."""
+    later merges only change which person its ``distinct_id`` resolves to.
+
+    A frozen ``msgspec.Struct`` rather than a frozen dataclass: one is made per event, and a
+    Struct is built about ten times faster (immutable, slotted, keyword-only all the same).
+    The hot-path Structs are not tracked by the cyclic garbage collector (``gc=False``): they
+    are immutable values built from their parts, so no reference cycle can pass through them."""
 
     seq: int | None  # how many events were stored before it; None for a dropped event
     event: str
@@ -81,15 +87,19 @@ class ProcessedEvent:
     billable: bool
     device: str | None
     rules: tuple[RuleId, ...]
-    # Derived from person_mode and billable when the event is made:
-    processed_as: BillingKind | None = field(init=False)  # the kind it was processed as
-    # PR-01: the billing kind is fixed here, when the event is processed, and never changes.
-    billed_as: BillingKind | None = field(init=False)  # its meter; None: dropped or not billable
+    # the properties as they reached ingestion (the report's "sent")
+    sent: JsonObject = EMPTY_OBJECT
 
-    def __post_init__(self) -> None:
-        kind = _BILLING_KIND[self.person_mode]
-        object.__setattr__(self, "processed_as", kind)
-        object.__setattr__(self, "billed_as", kind if self.billable else None)
+    @property
+    def processed_as(self) -> BillingKind | None:
+        """The kind it was processed as (derived from ``person_mode``)."""
+        return _BILLING_KIND[self.person_mode]
+
+    @property
+    def billed_as(self) -> BillingKind | None:
+        """Its meter; ``None``: dropped or not billable."""
+        # PR-01: the billing kind is fixed when the event is processed, and never changes.
+        return _BILLING_KIND[self.person_mode] if self.billable else None
 
     @property
     def stored(self) -> bool:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from identity_model.errors import Code
 from identity_model.jsontypes import Json, JsonObject, thaw
@@ -63,8 +64,7 @@ def is_distinct_id_illegal(distinct_id: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CapturedId:
+class CapturedId(Struct, frozen=True, kw_only=True, gc=False):
     """The distinct id capture derived from a raw event, or why it refused the event."""
 
     distinct_id: str | None
@@ -72,19 +72,26 @@ class CapturedId:
     rules: tuple[RuleId, ...]
 
 
-_PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
+PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
 
 
-def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
-    """SV-01..SV-04: the root id, else ``properties.distinct_id``; stringified, cleaned, cut."""
-    if (
+def is_plain_distinct_id(raw: Json) -> bool:
+    """A root id that capture takes as it is (SV-01 only): a string, not blank at its start,
+    no NUL, not too long. ``capture_distinct_id`` of it is the id itself, with no code."""
+    return (
         type(raw) is str
         and 0 < len(raw) <= MAX_DISTINCT_ID_LENGTH
         and raw[0] not in _RUST_WHITESPACE
         and "\x00" not in raw
-    ):
-        return CapturedId(distinct_id=raw, codes=(), rules=_PLAIN_ID_RULES)
-    rules: list[RuleId] = [*_PLAIN_ID_RULES]
+    )
+
+
+def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
+    """SV-01..SV-04: the root id, else ``properties.distinct_id``; stringified, cleaned, cut."""
+    if is_plain_distinct_id(raw):
+        assert isinstance(raw, str)
+        return CapturedId(distinct_id=raw, codes=(), rules=PLAIN_ID_RULES)
+    rules: list[RuleId] = [*PLAIN_ID_RULES]
     value: object = raw
     if value is None:
         value = properties.get("distinct_id")
@@ -161,3 +168,19 @@ def js_truthy(value: Json) -> bool:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value != 0 and not math.isnan(value)
     return True
+
+
+def _is_array_index(key: str) -> bool:
+    return key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+
+
+def js_key_order(value: Json) -> Json:
+    """Objects in JavaScript's own key order (``JSON.stringify``): integer-like keys ascending,
+    then the others as inserted; arrays and scalars as they are."""
+    if isinstance(value, Mapping):
+        index = sorted((key for key in value if _is_array_index(key)), key=int)
+        rest = [key for key in value if not _is_array_index(key)]
+        return {key: js_key_order(value[key]) for key in (*index, *rest)}
+    if isinstance(value, list | tuple):
+        return [js_key_order(item) for item in value]
+    return value

@@ -9,21 +9,26 @@ event is person-processed (SV-22), the personless path (SV-23..26) or the merge 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, auto
 from typing import Final, assert_never
 
+from msgspec import Struct, structs
+
 from identity_model.errors import Code
 from identity_model.jsontypes import JsonObject
+from identity_model.jsontypes import kept as kept_value
 from identity_model.operations import Ingest
-from identity_model.outcome import Status, Step
+from identity_model.outcome import Status, Step, applied
 from identity_model.rules import RuleId, ServerRule
 from identity_model.vendor import Decision
 from identity_model.vendors.posthog.events import NON_BILLABLE_EVENTS, PersonMode, ProcessedEvent
 from identity_model.vendors.posthog.ids import (
+    PLAIN_ID_RULES,
     capture_distinct_id,
     is_distinct_id_illegal,
+    is_plain_distinct_id,
     js_string,
     js_truthy,
 )
@@ -31,9 +36,13 @@ from identity_model.vendors.posthog.persons import Person, PersonKey
 from identity_model.vendors.posthog.properties import (
     EMPTY_PROPERTIES,
     NO_UPDATES,
+    PersonProperties,
+    PropertyUpdates,
     apply_updates,
+    lift_event_properties,
     merge_properties,
     updates_of,
+    worth_writing,
 )
 from identity_model.vendors.posthog.state import Facts, GroupKey, GroupProperties, View
 
@@ -42,6 +51,10 @@ CREATE_ALIAS = "$create_alias"
 MERGE_DANGEROUSLY = "$merge_dangerously"
 GROUP_IDENTIFY = "$groupidentify"
 PERSON_ONLY_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, GROUP_IDENTIFY})
+# `PERSON_EVENTS` of person-update.ts: their property changes are always written.
+FORCED_UPDATE_EVENTS = frozenset({IDENTIFY, CREATE_ALIAS, MERGE_DANGEROUSLY, "$set"})
+# `NO_PERSON_UPDATE_EVENTS`: they never change an existing person.
+NO_PERSON_UPDATE_EVENTS = frozenset({"$exception", "$$heatmap"})
 FORCE_UPGRADE_GRACE = timedelta(minutes=1)
 DROP_RULE: Final = "SV-23"  # a personless merge or group event is dropped
 
@@ -94,8 +107,7 @@ MERGE_TABLE: Mapping[tuple[_Known, bool], _Row] = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _PersonChange:
+class _PersonChange(Struct, frozen=True, kw_only=True, gc=False):
     """The person an event belongs to after its merge, and what the merge writes."""
 
     rules: tuple[RuleId, ...] = ()
@@ -109,7 +121,7 @@ class _PersonChange:
 
 def _identified(person: Person) -> Person:
     # SV-17: only merge outcomes call this, and nothing ever sets is_identified back to false.
-    return person if person.is_identified else replace(person, is_identified=True)
+    return person if person.is_identified else structs.replace(person, is_identified=True)
 
 
 def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
@@ -149,7 +161,7 @@ def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
             key = target_key if target_key is not None else source_key
             assert key is not None
             before = graph.person(key)
-            person = _identified(replace(before, size=before.size + 1))
+            person = _identified(structs.replace(before, size=before.size + 1))
             newcomer = source if source_key is None else target
             return _PersonChange(
                 rules=rules, key=key, person=person, changed=True, owners=((newcomer, key),)
@@ -191,21 +203,34 @@ def _merge(view: View, op: Ingest, source: str, target: str) -> _PersonChange:
 
 def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decision[Facts]:
     """Process one raw event: the step, and what it writes (nothing when rejected/ignored)."""
+    step, facts = ingest(view, op, device)
+    return Decision(step=step, facts=facts)
+
+
+def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Facts | None]:
+    """``decide_ingest`` without the ``Decision`` around it (the batch's hot path): the facts
+    are present only when the step is applied."""
     # SV-05: the event's own distinct id is never checked against the illegal list.
-    captured = capture_distinct_id(op.distinct_id, op.properties)
-    distinct_id = captured.distinct_id
-    if distinct_id is None:
-        return Decision(
-            step=Step(
+    raw_id, properties = op.distinct_id, op.properties
+    id_rules: tuple[RuleId, ...]
+    id_codes: tuple[Code, ...]
+    if is_plain_distinct_id(raw_id):  # the common id, taken as it is (no CapturedId made)
+        assert isinstance(raw_id, str)
+        distinct_id, id_rules, id_codes = raw_id, PLAIN_ID_RULES, ()
+    else:
+        captured = capture_distinct_id(raw_id, properties)
+        if captured.distinct_id is None:
+            # SRV-07: an SDK that refuses an id-less call sends no line; a line without one is this.
+            return Step(
                 status=Status.REJECTED,
                 codes=captured.codes,
                 rules=captured.rules,
                 message="no usable distinct id (root distinct_id, then properties.distinct_id)",
-            )
-        )
-    processing, flag_codes = _processes_person(op.properties)
-    rules: tuple[RuleId, ...] = (*captured.rules, "SV-22")
-    codes = captured.codes + flag_codes
+            ), None
+        distinct_id, id_rules, id_codes = captured.distinct_id, captured.rules, captured.codes
+    processing, flag_codes, flag_rule = _processes_person(view, properties)
+    rules: tuple[RuleId, ...] = (*id_rules, flag_rule)
+    codes = id_codes + flag_codes
     if processing:
         change, group = _person_event(view, op, distinct_id)
         rules += change.rules
@@ -213,21 +238,20 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
         mode = PersonMode.FULL
     elif op.event in PERSON_ONLY_EVENTS:
         # A personless merge/group event is dropped: not stored, not billed.
+        # SRV-01: so is a Node identify without any id (generated id, flag forced false).
         rules += (DROP_RULE,)
         dropped = _event(op, None, distinct_id, PersonMode.DROPPED, rules, device)
-        return Decision(
-            step=Step(
-                status=Status.IGNORED,
-                codes=(*codes, Code.PERSON_PROCESSING_DISABLED),
-                event=dropped,
-                rules=dropped.rules,
-                message=f"{op.event} with $process_person_profile=false is dropped",
-            )
-        )
+        return Step(
+            status=Status.IGNORED,
+            codes=(*codes, Code.PERSON_PROCESSING_DISABLED),
+            event=dropped,
+            rules=dropped.rules,
+            message=f"{op.event} with $process_person_profile=false is dropped",
+        ), None
     else:
         mode, personless_rules = _personless_event(view, op, distinct_id)
-        rules += personless_rules
-        change, group = _PersonChange(), None
+        event = _event(op, view.stored_events, distinct_id, mode, rules + personless_rules, device)
+        return applied(codes, event, event.rules), Facts(event=event)
     event = _event(op, view.stored_events, distinct_id, mode, rules, device)
     facts = Facts(
         group=group,
@@ -238,8 +262,7 @@ def decide_ingest(view: View, op: Ingest, *, device: str | None = None) -> Decis
         else None,
         event=event,
     )
-    step = Step(status=Status.APPLIED, codes=codes, event=event, rules=event.rules)
-    return Decision(step=step, facts=facts)
+    return applied(codes, event, event.rules), facts
 
 
 def _event(
@@ -262,18 +285,25 @@ def _event(
         billable=billable,
         device=device,
         rules=rules,
+        sent=op.properties,
     )
 
 
-def _processes_person(properties: JsonObject) -> tuple[bool, tuple[Code, ...]]:
+def _processes_person(
+    view: View, properties: JsonObject
+) -> tuple[bool, tuple[Code, ...], ServerRule]:
     """SV-22: only the JSON boolean ``false`` turns person processing off."""
-    # SV-32: no team-level opt-out exists in the model; only the event's own flag counts.
+    if view.config.person_processing_opt_out:
+        return False, (), "SV-32"  # the team opt-out stamps `$process_person_profile: false`
+    # SRV-04: a caller's flag on a generated id is kept (Go, Python); `true` makes a person.
+    # SRV-05: Ruby, PHP and Java send a generated id with `false` unless the caller set it.
+    # SRV-06: Rust's add_group sets `true`: the random id gets a person.
     value = properties.get("$process_person_profile", _MISSING)
     if value is False:
-        return False, ()
+        return False, (), "SV-22"
     if value is _MISSING or value is True:
-        return True, ()
-    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,)
+        return True, (), "SV-22"
+    return True, (Code.INVALID_PROCESS_PERSON_PROFILE,), "SV-22"
 
 
 def _personless_event(
@@ -285,7 +315,7 @@ def _personless_event(
     if key is None:
         return PersonMode.PROPERTYLESS, ("SV-24", "SV-25")
     person = view.graph.person(key)
-    if op.timestamp > person.created_at + FORCE_UPGRADE_GRACE:
+    if op.timestamp - person.created_at > FORCE_UPGRADE_GRACE:  # no overflow at year 9999
         return PersonMode.FORCE_UPGRADE, ("SV-24", "SV-26")
     return PersonMode.PROPERTYLESS, ("SV-24", "SV-26")
 
@@ -306,10 +336,14 @@ def _person_event(
     rules: tuple[RuleId, ...] = ("SV-29",)
     group = None
     if op.event == GROUP_IDENTIFY:
+        # SRV-03: Node, Ruby and Go send it under "$<type>_<key>": one person per group.
         group = _group_update(view, op.properties)
         updates = NO_UPDATES  # its `$set*` are always stripped (see SV-24)
     else:
-        updates = updates_of(op.properties)
+        lifted = lift_event_properties(op.properties)
+        if lifted is not op.properties:
+            rules += ("SV-20",)  # event properties copied into `$set` and `$set_once`
+        updates = updates_of(lifted)
     source = _merge_source(op)
     if source is not None:
         rules += ("SV-08",)
@@ -320,6 +354,7 @@ def _person_event(
         owners, redirect = merge.owners, merge.redirect
     else:
         if op.event == IDENTIFY:
+            # SRV-02: a server SDK's identify has no `$anon_distinct_id`: it links nothing.
             rules += ("SV-10",)  # nothing to merge: a plain person event
         key = view.graph.key_of(distinct_id)
         person = None if key is None else view.graph.person(key)
@@ -330,12 +365,14 @@ def _person_event(
             properties=apply_updates(EMPTY_PROPERTIES, updates), created_at=op.timestamp
         )
         changed, owners = True, (*owners, (distinct_id, key))
-    elif not updates.is_empty:
+    elif not updates.is_empty and op.event in NO_PERSON_UPDATE_EVENTS:
+        rules += ("SV-34",)  # `$exception` and `$$heatmap` never change an existing person
+    elif not updates.is_empty and _writes(op, person.properties, updates):
         rules += ("SV-18",)
         # SV-19: updates apply in processing order (timestamps do not reorder them).
         properties = apply_updates(person.properties, updates)
         if properties is not person.properties:
-            person, changed = replace(person, properties=properties), True
+            person, changed = structs.replace(person, properties=properties), True
     change = _PersonChange(
         rules=rules,
         codes=codes,
@@ -346,6 +383,11 @@ def _person_event(
         redirect=redirect,
     )
     return change, group
+
+
+def _writes(op: Ingest, current: PersonProperties, updates: PropertyUpdates) -> bool:
+    """Whether an existing person takes this ordinary or person event's updates (SV-20)."""
+    return op.event in FORCED_UPDATE_EVENTS or worth_writing(current, updates)
 
 
 def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupProperties] | None:
@@ -359,5 +401,5 @@ def _group_update(view: View, properties: JsonObject) -> tuple[GroupKey, GroupPr
     mutation = view.group(key).mutate()
     if isinstance(group_set, Mapping):
         for name, value in group_set.items():
-            mutation[name] = value
+            mutation[name] = kept_value(value)
     return key, mutation.finish()

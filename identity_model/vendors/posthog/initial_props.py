@@ -52,7 +52,15 @@ def _host_and_path(url: str) -> tuple[str, str] | None:
 
 
 def initial_person_properties(info: InitialPersonInfo) -> dict[str, Json]:
-    """The ``$initial_*`` keys for ``info``, as ``$set_once`` (CL-27)."""
+    """The ``$initial_*`` keys for ``info`` and the same keys unprefixed (the session entry's,
+    ``getSetOnceProps``), as ``$set_once``: ``extend({}, initialProps, sessionProps)``."""
+    props = _person_props(info)
+    initial = {f"$initial_{key.removeprefix('$')}": value for key, value in props.items()}
+    return {**initial, **props}
+
+
+def _person_props(info: InitialPersonInfo) -> dict[str, Json]:
+    """``getPersonPropsFromInfo``: the unprefixed person props of a referrer and URL."""
     referrer, url = info.referrer, info.url
     props: dict[str, Json] = {"$referrer": referrer}
     if referrer == "$direct":
@@ -78,4 +86,4 @@ def initial_person_properties(info: InitialPersonInfo) -> dict[str, Json]:
                 if keyword:
                     props["ph_keyword"] = keyword
                 break
-    return {f"$initial_{key.removeprefix('$')}": value for key, value in props.items()}
+    return props

@@ -7,11 +7,12 @@ changed paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from immutables import Map
+from msgspec import Struct
 
-from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject
+from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, kept
 
 PersonProperties = Map[str, Json]
 EMPTY_PROPERTIES: PersonProperties = Map()
@@ -19,12 +20,11 @@ EMPTY_PROPERTIES: PersonProperties = Map()
 UPDATE_KEYS = ("$set", "$set_once", "$unset")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PropertyUpdates:
+class PropertyUpdates(Struct, frozen=True, kw_only=True, gc=False):
     """What one event asks of its person's properties."""
 
-    set: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
-    set_once: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
+    set: JsonObject = EMPTY_OBJECT
+    set_once: JsonObject = EMPTY_OBJECT
     unset: tuple[str, ...] = ()
 
     @property
@@ -37,6 +37,10 @@ NO_UPDATES = PropertyUpdates()
 
 def _object(value: Json) -> JsonObject:
     # Decision: `$set`/`$set_once` values that are not objects are ignored.
+    if value is None:
+        return EMPTY_OBJECT
+    if type(value) is MappingProxyType or type(value) is dict:  # before the slow ABC check
+        return value
     return value if isinstance(value, Mapping) else EMPTY_OBJECT
 
 
@@ -49,15 +53,88 @@ def _unset_keys(value: Json) -> tuple[str, ...]:
     return ()
 
 
+# PostHog's event-to-person list, in its order: `EVENT_TO_PERSON_PROPERTIES` then
+# `CAMPAIGN_PROPERTIES` (nodejs/src/worker/ingestion/persons/person-property-utils.ts).
+EVENT_TO_PERSON_PROPERTIES = (
+    "$app_build", "$app_name", "$app_namespace", "$app_version", "$browser", "$browser_version",
+    "$device_type", "$current_url", "$pathname", "$os", "$os_version", "$referring_domain",
+    "$referrer", "$screen_height", "$screen_width", "$viewport_height", "$viewport_width",
+    "$raw_user_agent",
+    "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_name", "utm_term", "gclid",
+    "gad_source", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "twclid",
+    "li_fat_id", "mc_cid", "igshid", "ttclid", "rdt_cid", "irclid", "_kx", "epik", "qclid", "sccid",
+)  # fmt: skip
+_INITIAL_KEYS = {key: "$initial_" + key.replace("$", "", 1) for key in EVENT_TO_PERSON_PROPERTIES}
+_SERVER_HOST_KEYS = frozenset({"$os", "$os_version"})
+# `FILTERED_PERSON_UPDATE_PROPERTIES`: a change of these alone never rewrites a person.
+FILTERED_PROPERTIES = frozenset(
+    {
+        "$current_url", "$pathname", "$referring_domain", "$referrer", "$screen_height",
+        "$screen_width", "$viewport_height", "$viewport_width", "$browser", "$browser_version",
+        "$device_type", "$raw_user_agent", "$os", "$os_name", "$os_version",
+        "$geoip_postal_code", "$geoip_time_zone", "$geoip_latitude", "$geoip_longitude",
+        "$geoip_accuracy_radius", "$geoip_subdivision_1_code", "$geoip_subdivision_1_name",
+        "$geoip_subdivision_2_code", "$geoip_subdivision_2_name", "$geoip_subdivision_3_code",
+        "$geoip_subdivision_3_name", "$geoip_city_confidence", "$geoip_country_confidence",
+        "$geoip_postal_code_confidence", "$geoip_subdivision_1_confidence",
+        "$geoip_subdivision_2_confidence",
+    }
+)  # fmt: skip
+
+
+def lift_event_properties(properties: JsonObject) -> JsonObject:
+    """``personInitialAndUTMProperties``: listed event properties into `$set` (unless there)
+    and, when not null, into `$set_once` as `$initial_<name>` (unless there)."""
+    found = [key for key in EVENT_TO_PERSON_PROPERTIES if key in properties]
+    if properties.get("$is_server") is True:  # a server SDK's host OS is not the user's
+        found = [key for key in found if key not in _SERVER_HOST_KEYS]
+    if not found:
+        return properties
+    set_ = dict(_object(properties.get("$set")))
+    set_once = dict(_object(properties.get("$set_once")))
+    for key in found:
+        value = properties[key]
+        set_.setdefault(key, value)
+        if value is not None:
+            set_once.setdefault(_INITIAL_KEYS[key], value)
+    return {**properties, "$set": set_, "$set_once": set_once}
+
+
+def js_same(a: Json, b: Json) -> bool:
+    """JavaScript ``a === b`` for JSON values: objects and arrays are never the same."""
+    if isinstance(a, Mapping | list | tuple) or isinstance(b, Mapping | list | tuple):
+        return False
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return a is b
+    if isinstance(a, str) or isinstance(b, str):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def worth_writing(current: PersonProperties, updates: PropertyUpdates) -> bool:
+    """``getPersonUpdateOutcome`` for an ordinary event on an existing person: a new key, a
+    changed value of a key outside ``FILTERED_PROPERTIES``, or an `$unset` of a present key."""
+    if any(key in current for key in updates.unset):
+        return True
+    if any(key not in current for key in updates.set_once):
+        return True
+    for key, value in updates.set.items():
+        if key not in current:
+            return True
+        if key not in FILTERED_PROPERTIES and not js_same(current[key], value):
+            return True
+    return False
+
+
 def updates_of(properties: JsonObject) -> PropertyUpdates:
-    """The updates an event's (normalised) properties carry."""
-    # SV-20: only these three keys change a person; event properties ($browser, utm_*) never do.
+    """The updates an event's (normalised, lifted) properties carry."""
     if not ("$set" in properties or "$set_once" in properties or "$unset" in properties):
         return NO_UPDATES
+    unset = properties.get("$unset")
     return PropertyUpdates(
         set=_object(properties.get("$set")),
         set_once=_object(properties.get("$set_once")),
-        unset=_unset_keys(properties.get("$unset")),
+        unset=() if unset is None else _unset_keys(unset),
     )
 
 
@@ -68,12 +145,17 @@ def apply_updates(current: PersonProperties, updates: PropertyUpdates) -> Person
     """
     if updates.is_empty:
         return current
+    if not updates.set_once and not updates.unset and len(updates.set) == 1:
+        ((key, value),) = updates.set.items()  # the common update: one `$set` key
+        return current.set(key, kept(value))
     result = current.mutate()
+    # The values are kept: frozen here (an operation read from a script freezes only its top
+    # level, see ``jsontypes.kept``).
     for key, value in updates.set_once.items():
         if key not in current:
-            result[key] = value
+            result[key] = kept(value)
     for key, value in updates.set.items():
-        result[key] = value
+        result[key] = kept(value)
     for key in updates.unset:
         if key in current and key in result:
             del result[key]

@@ -4,7 +4,7 @@ final person of their distinct id, persons in report order, usage."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from identity_model.events import Event, total_usage
@@ -12,8 +12,9 @@ from identity_model.jsontypes import thaw
 from identity_model.outcome import Step, StepRecord
 from identity_model.rules import DECISIVE_SERVER_RULES
 from identity_model.vendor import MonthlyUsage
+from identity_model.vendors.posthog.events import ProcessedEvent
 from identity_model.vendors.posthog.persons import PersonGraph, PersonKey
-from identity_model.vendors.posthog.state import PostHogState
+from identity_model.vendors.posthog.state import PostHogState, View
 
 
 def usage(state: PostHogState) -> MonthlyUsage:
@@ -28,28 +29,19 @@ def persons_in_report_order(graph: PersonGraph) -> list[tuple[PersonKey, list[st
 
 
 def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]:
+    parts = report_stream(state, records)
+    parts["events"] = list(parts["events"])
+    return parts
+
+
+def report_stream(state: PostHogState, records: Iterable[StepRecord]) -> dict[str, Any]:
+    """``report`` whose ``events`` is an iterator over ``records`` (read once, as it goes):
+    memory is bounded by the persons, not by the events."""
     graph = state.graph
     persons = persons_in_report_order(graph)
     person_index = {key: index for index, (key, _) in enumerate(persons)}
-    events = []
-    for index, record in enumerate(records):
-        event = record.event
-        if event is None:
-            continue
-        # An event belongs to the final person of its distinct id; a dropped one to nobody.
-        key = graph.key_of(event.distinct_id) if event.stored else None
-        billed = event.billed_as
-        events.append(
-            {
-                "step": index,
-                "event": event.event,
-                "distinct_id": event.distinct_id,
-                "billed_as": None if billed is None else billed.value,
-                "person": None if key is None else person_index[key],
-            }
-        )
     return {
-        "events": events,
+        "events": _events(graph, person_index, records),
         "persons": [
             {
                 "distinct_ids": ids,
@@ -75,6 +67,27 @@ def report(state: PostHogState, records: Sequence[StepRecord]) -> dict[str, Any]
     }
 
 
+def _events(
+    graph: PersonGraph, person_index: dict[PersonKey, int], records: Iterable[StepRecord]
+) -> Iterator[dict[str, Any]]:
+    for index, record in enumerate(records):
+        event = record.event
+        if event is None:
+            continue
+        # An event belongs to the final person of its distinct id; a dropped one to nobody.
+        key = graph.key_of(event.distinct_id) if event.stored else None
+        billed = event.billed_as
+        yield {
+            "step": index,
+            "event": event.event,
+            "distinct_id": event.distinct_id,
+            "billed_as": None if billed is None else billed.value,
+            "person": None if key is None else person_index[key],
+            # The event's properties as they reached ingestion (issue #11).
+            "sent": thaw(event.sent) if isinstance(event, ProcessedEvent) else {},
+        }
+
+
 # Presentation (the replay table), not a rule: left out of mutation testing.
 def summary(state: PostHogState) -> dict[str, int]:  # pragma: no mutate block
     persons = state.graph.persons
@@ -85,7 +98,8 @@ def summary(state: PostHogState) -> dict[str, int]:  # pragma: no mutate block
 
 
 # Presentation (the replay table), not a rule: left out of mutation testing.
-def person_label(state: PostHogState, event: Event) -> str:  # pragma: no mutate block
+def person_label(state: View, event: Event) -> str:  # pragma: no mutate block
+    """``P<key>`` of the person ``event`` belongs to now, in a state or a builder ("-": none)."""
     key = state.graph.key_of(event.distinct_id) if event.stored else None
     return "-" if key is None else f"P{key}"
 
@@ -118,7 +132,7 @@ def describe(state: PostHogState) -> list[str]:  # pragma: no mutate block
             if value is None and name.startswith("$initial_"):
                 nulls += 1  # posthog-js sends every campaign key, null when absent
                 continue
-            lines.append(f"      {name} = {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"      {name} = {json.dumps(thaw(value), ensure_ascii=False)}")
         if nulls:
             lines.append(f"      (and {nulls} $initial_* campaign keys = null)")
     lines.append("  Each event belongs to the final person of its distinct id (see --format json).")

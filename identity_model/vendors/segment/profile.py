@@ -6,24 +6,68 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from identity_model.billing.pricing import Bill
 from identity_model.events import Event
 from identity_model.operations import Config, Operation
 from identity_model.outcome import StepRecord
-from identity_model.vendor import Decision, MonthlyUsage, ProfileBase
+from identity_model.vendor import Decision, MonthlyUsage, PriceInput, ProfileBase
 from identity_model.vendors.segment import reducer
 from identity_model.vendors.segment.calls import SegmentCall
 from identity_model.vendors.segment.config import VENDOR, SegmentConfig, parse_config
+from identity_model.vendors.segment.pricing import (
+    BOOK,
+    OVER_FREE_LIMIT,
+    load_segment_book,
+    price_segment_months,
+)
 from identity_model.vendors.segment.reducer import SegmentFacts, SegmentState
 from identity_model.vendors.segment.report import report_parts
+
+PRICE_INPUTS = (
+    PriceInput(name="mtu", kind="meter", meter="mtu", help="amplitude, segment: unique MTUs"),
+    PriceInput(
+        name="plan",
+        kind="choice",
+        choices=("free", "team"),
+        default="team",
+        help="segment: free or team (default)",
+    ),
+)
 
 
 class Segment(ProfileBase[SegmentState, SegmentFacts]):
     """analytics.js and HTTP API calls, Unify profiles, MTUs and API calls (SEG rules).
 
-    ``price_book`` stays ``None``: the command line prices with PostHog's book shape; Segment's
-    book (``segment-team-3p-lago``) is priced by ``vendors.segment.pricing``."""
+    Priced through ``bill``: MTUs on the book ``segment-team-3p-lago`` (``vendors.segment.
+    pricing``: Free, or Team with the third-party overage schedule, D-PRV-2)."""
 
     name = VENDOR
+    price_book = BOOK
+    price_inputs = PRICE_INPUTS
+
+    def bill(
+        self, usage: MonthlyUsage, options: Mapping[str, Any], config: Config | None = None
+    ) -> dict[str, Bill]:
+        plan = str(options.get("plan", "team"))
+        bills = price_segment_months(usage, load_segment_book(), plan)
+        return {
+            month: Bill(
+                invoice=bill.invoice,
+                terms=f"plan {plan}",
+                unit="MTUs",
+                line_units={line.name: "month" for line in bill.invoice.lines[:1]},
+                flags=tuple(
+                    (flag, "over the free plan's 1,000 MTUs (never charged; flagged)")
+                    for flag in bill.flags
+                ),
+                extra={
+                    "vendor": VENDOR,
+                    "plan": plan,
+                    "over_free_limit": OVER_FREE_LIMIT in bill.flags,
+                },
+            )
+            for month, bill in bills.items()
+        }
 
     def parse_config(self, raw: Mapping[str, Any]) -> SegmentConfig:
         return parse_config(raw)
