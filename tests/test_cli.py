@@ -470,13 +470,13 @@ def test_check_reports_malformed_cases_and_goes_on(tmp_path: Path) -> None:
     )
     (tmp_path / "e-wrong.json").write_text(json.dumps(wrong))
     result = cli("check", str(tmp_path))
-    assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    assert result.returncode == 2  # malformed cases make it a usage error, after the others ran
+    lines, errors = result.stdout.splitlines(), result.stderr.splitlines()
     assert "PASS with-a-source" in lines
-    assert sum(line.startswith("ERROR ") for line in lines) == 3
-    assert any("b-not-json.json: not JSON" in line for line in lines)
-    assert any("c-no-expect.json: a case needs the keys expect" in line for line in lines)
-    assert any("expect.usage: '$exact' must be true or false" in line for line in lines)
+    assert len(errors) == 3 and all(line.startswith("ERROR ") for line in errors)
+    assert any("b-not-json.json: not JSON" in line for line in errors)
+    assert any("c-no-expect.json: a case needs the keys expect" in line for line in errors)
+    assert any("expect.usage: '$exact' must be true or false" in line for line in errors)
     assert any(line.startswith("FAIL two-wrong") for line in lines)
     assert "  report.usage.anonymous_events: expected 1, got 0" in lines
     assert "  report.usage.identified_events: expected 0, got 1" in lines

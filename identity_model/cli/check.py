@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, UsageError
+from identity_model.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from identity_model.cli.terminal import printable
 from identity_model.conformance import (
     Adapter,
@@ -40,9 +40,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     passed = failed = errors = 0
     for case in cases:
         if isinstance(case, CaseError):
-            # Format extension (#9, #12): a malformed case is an error of that case; go on.
+            # Format extension (#9, #12): a malformed case is an error of that case, one line
+            # on stderr (#17); the other cases still run, and the run ends as a usage error.
             errors += 1
-            out.write(printable(f"ERROR {case.message}") + "\n")
+            err.write(printable(f"ERROR {case.message}") + "\n")
             continue
         found = _check(adapter, case)
         if not found:
@@ -57,7 +58,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"  ... and {len(found) - MAX_DIFFERENCES} more\n")
     summary = f"\n{passed} passed, {failed} failed"
     out.write(summary + (f", {errors} malformed\n" if errors else "\n"))
-    return EXIT_FAILED if failed or errors else EXIT_OK
+    if errors:
+        return EXIT_USAGE
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _check(adapter: Adapter, case: Case) -> list[str]:
