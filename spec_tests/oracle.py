@@ -282,7 +282,6 @@ class Oracle:
         self.events: list[dict[str, Any]] = []  # report entries plus internals
         self.anonymous = 0
         self.identified = 0
-        self.groups: dict[tuple[str, str], dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ ingestion (SV)
 
@@ -396,11 +395,8 @@ class Oracle:
             source = js_string(props["alias"])
         props = lift(props)
         if name == "$groupidentify":
-            gtype, gkey = props.get("$group_type"), props.get("$group_key")
-            if isinstance(gtype, str) and gkey is not None:
-                group = self.groups.setdefault((gtype, js_string(gkey)), {})
-                if isinstance(props.get("$group_set"), dict):
-                    group.update(props["$group_set"])
+            # Group properties are in no report (a partitioned replay could not merge them,
+            # #12), so the oracle keeps none.
             props = {k: v for k, v in props.items() if k not in ("$set", "$set_once", "$unset")}
         if source is not None and source != target:
             if self.is_illegal(target) or self.is_illegal(source):
@@ -514,14 +510,6 @@ class Oracle:
                     "properties": dict(sorted(p["props"].items())),
                 }
                 for p in live
-            ],
-            "groups": [
-                {
-                    "group_type": group_type,
-                    "group_key": group_key,
-                    "properties": dict(sorted(properties.items())),
-                }
-                for (group_type, group_key), properties in sorted(self.groups.items())
             ],
             "usage": {"anonymous_events": self.anonymous, "identified_events": self.identified},
         }

@@ -195,7 +195,7 @@ def server_scripts(max_size: int = 30) -> st.SearchStrategy[list[dict[str, Any]]
     return st.one_of(
         st.lists(
             st.one_of(ingest_ops(), ingest_ops(), ingest_ops(), ingest_ops(), BAD_LINES),
-            min_size=MIN_LINES,
+            min_size=min(MIN_LINES, max_size),
             max_size=max_size,
         ),
         merge_tournaments(),
@@ -483,7 +483,7 @@ def client_scenarios(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 def _client_lines(max_size: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     chunks = st.one_of(client_ops().map(lambda op: [op]), client_scenarios())
-    return st.lists(chunks, min_size=MIN_LINES // 2, max_size=max_size // 2).map(
+    return st.lists(chunks, min_size=min(MIN_LINES, max_size) // 2, max_size=max_size // 2).map(
         lambda groups: [op for group in groups for op in group]
     )
 
@@ -512,7 +512,7 @@ def mixed_scripts(draw: st.DrawFn, max_size: int = 30) -> list[dict[str, Any]]:
         client_scenarios(),
         ingest_ops().map(lambda op: [op]),
     )
-    groups = draw(st.lists(chunks, min_size=MIN_LINES // 2, max_size=max_size // 2))
+    groups = draw(st.lists(chunks, min_size=min(MIN_LINES, max_size) // 2, max_size=max_size // 2))
     return ([config] if config else []) + [op for group in groups for op in group]
 
 
@@ -620,7 +620,7 @@ def customerio_scripts(draw: st.DrawFn, max_size: int = 25) -> list[dict[str, An
     window, 72-hour trigger and 30-day retention boundaries, forwards and back."""
     clock = 60 * DAY + draw(st.integers(0, 10 * DAY))
     lines: list[dict[str, Any]] = [{"config": {"vendor": "customerio"}}]
-    for _ in range(draw(st.integers(MIN_LINES, max_size))):
+    for _ in range(draw(st.integers(min(MIN_LINES, max_size), max_size))):
         clock = max(0, clock + draw(CIO_STEPS))
         kind = draw(
             st.sampled_from(["track", "track", "track", "identify", "identify", "advance", "bad"])

@@ -52,10 +52,6 @@ TALLIES = [
     Tally(
         prefix="SV",
         required=True,
-        unreachable={
-            "SV-20": "not modeled in v1: no derived person properties (the page says so)",
-            "SV-32": "not modeled: no config line maps to the team-level opt-out",
-        },
     ),
     Tally(
         prefix="CL",
@@ -319,6 +315,19 @@ CL_WITNESSES: dict[str, Callable[[Observation], bool]] = {
         for name in person["properties"]
     ),
     "CL-C1": _core_identifies_again,
+    # packages/core (#11): group refused under never; setPersonProperties skips or repeats.
+    "CL-C3": lambda obs: (
+        obs.config.get("client") == "core"
+        and any(
+            step.op == "group" and "person_processing_disabled" in step.codes for step in obs.steps
+        )
+    ),
+    "CL-C5": lambda obs: (
+        obs.config.get("client") == "core"
+        and any(
+            step.op == "set_person_properties" and step.outcome == "ignored" for step in obs.steps
+        )
+    ),
     "CL-M4": lambda obs: (
         obs.config.get("client") == "mobile" and any(step.op == "reset" for step in obs.steps)
     ),
@@ -345,7 +354,13 @@ def fired_in(obs: Observation, witnesses: dict[str, Callable[[Observation], bool
 def collect_posthog() -> set[str]:
     fired: set[str] = set()
     witnesses = SV_WITNESSES | CL_WITNESSES
-    strategies = [server_scripts(), merge_tournaments(), mixed_scripts()] + [
+    opted_out = mixed_scripts().map(
+        lambda script: [
+            {"config": {"person_processing_opt_out": True}},
+            *(line for line in script if "config" not in line),
+        ]
+    )
+    strategies = [server_scripts(), merge_tournaments(), mixed_scripts(), opted_out] + [
         client_scripts(mode, client=client)
         for mode in ("identified_only", "always", "never")
         for client in ("browser", "mobile", "core")

@@ -54,15 +54,6 @@ def report_stream(state: PostHogState, records: Iterable[StepRecord]) -> dict[st
             }
             for key, ids in persons
         ],
-        # Format extension (#12): the groups `$groupidentify` named, by type then key.
-        "groups": [
-            {
-                "group_type": group_type,
-                "group_key": group_key,
-                "properties": {name: thaw(value) for name, value in sorted(properties.items())},
-            }
-            for (group_type, group_key), properties in sorted(state.groups.items())
-        ],
         "usage": total_usage(usage(state)).as_json(),
     }
 
