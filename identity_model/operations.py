@@ -425,6 +425,16 @@ class VendorOperation:
 ClientOperation: TypeAlias = (
     Capture | Identify | Alias | Reset | Group | SetPersonProperties | CreatePersonProfile
 )
+# The same union as a tuple, for ``isinstance`` (a vendor's dispatch of every SDK call).
+CLIENT_OPERATIONS = (
+    Capture,
+    Identify,
+    Alias,
+    Reset,
+    Group,
+    SetPersonProperties,
+    CreatePersonProfile,
+)
 NeutralOperation: TypeAlias = Ingest | ClientOperation
 Operation: TypeAlias = NeutralOperation | VendorOperation
 

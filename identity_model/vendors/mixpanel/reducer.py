@@ -17,6 +17,7 @@ from identity_model.errors import Code
 from identity_model.events import BillingKind
 from identity_model.jsontypes import Json
 from identity_model.operations import (
+    CLIENT_OPERATIONS,
     Alias,
     Capture,
     CreatePersonProfile,
@@ -116,15 +117,7 @@ def decide(state: MixpanelState, op: Operation) -> Verdict:
     match op:
         case Ingest():
             return _ingest(state, op)
-        case (
-            Capture()
-            | Identify()
-            | Alias()
-            | Reset()
-            | Group()
-            | SetPersonProperties()
-            | CreatePersonProfile()
-        ):
+        case _ if isinstance(op, CLIENT_OPERATIONS):
             return _client(state, op)
         case _:
             return Decision(

@@ -11,16 +11,10 @@ from identity_model.events import Event, Usage, total_usage
 from identity_model.fields import Fields
 from identity_model.io.books import load_price_book
 from identity_model.operations import (
-    Alias,
-    Capture,
+    CLIENT_OPERATIONS,
     Config,
-    CreatePersonProfile,
-    Group,
-    Identify,
     Ingest,
     Operation,
-    Reset,
-    SetPersonProperties,
     op_name,
     read_one_of,
 )
@@ -51,15 +45,7 @@ def decide(view: View, op: Operation) -> Decision[Facts]:
     match op:
         case Ingest():
             return decide_ingest(view, op)
-        case (
-            Capture()
-            | Identify()
-            | Alias()
-            | Reset()
-            | Group()
-            | SetPersonProperties()
-            | CreatePersonProfile()
-        ) if not python:
+        case _ if isinstance(op, CLIENT_OPERATIONS) and not python:
             return decide_client(view, op)
         case (
             PyCapture()

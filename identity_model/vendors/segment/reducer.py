@@ -14,6 +14,7 @@ from immutables import Map
 from identity_model.errors import Code
 from identity_model.jsontypes import Json
 from identity_model.operations import (
+    CLIENT_OPERATIONS,
     Alias,
     Capture,
     CreatePersonProfile,
@@ -74,15 +75,7 @@ def decide(state: SegmentState, op: Operation) -> Decided:
     match op:
         case Ingest():
             return _ingest(state, op)
-        case (
-            Capture()
-            | Identify()
-            | Alias()
-            | Reset()
-            | Group()
-            | SetPersonProperties()
-            | CreatePersonProfile()
-        ):
+        case _ if isinstance(op, CLIENT_OPERATIONS):
             return _client(state, op)
         case _:
             return _unsupported(op), None
