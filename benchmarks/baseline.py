@@ -5,7 +5,7 @@ events does this file make?": stdlib ``json`` per line, plain dicts, merges that
 smaller person's ids. It implements the ingestion rules that the benchmark's workloads exercise
 (SV-01..04 ids, SV-07 illegal ids, SV-08..16 merges, SV-18 property updates, SV-22..26
 personless events and force-upgrades, SV-28..30 billing) and prints the same summary as
-``identity-model replay --format summary``. It is not the oracle (``spec_tests.oracle``,
+``identity-model replay --format summary``. It is not the oracle (``identity_model_spec.oracle``,
 deliberately slow and complete): it is the speed a user would compare us with.
 
     python benchmarks/baseline.py FILE

@@ -8,9 +8,10 @@ print the same summary, and prints the median CPU seconds (user + system, ``wait
 per second of CPU time (per core: both are single-threaded), each process's peak memory
 (``wait4``'s maxrss) and the median of the pairs' ratios. ``--json`` also measures
 ``replay --format json`` (streamed: memory bounded by identities). The oracle ratio (the
-naive ``spec_tests.oracle`` against the model, in-process, ``replay_benchmark.py``) is printed
-for the first size up to ``--oracle-events``. A benchmark, not a test: nothing here asserts a
-time (``tests/test_benchmark_baseline.py`` checks that both sides do the same work).
+naive ``identity_model_spec.oracle`` against the model, in-process,
+``replay_benchmark.py``) is printed for the first size up to ``--oracle-events``. A
+benchmark, not a test: nothing here asserts a time (``tests/test_benchmark_baseline.py``
+checks that both sides do the same work).
 
     python benchmarks/month_benchmark.py                      # 200k, 1M
     python benchmarks/month_benchmark.py --sizes 200000 1000000 10000000 --visitors 100000

@@ -1,5 +1,5 @@
 """Replay a generated 200k-event workload through identity-model and through the naive
-oracle (mutable dicts; ``spec_tests.oracle``), both from the same JSON objects to the same
+oracle (mutable dicts; ``identity_model_spec.oracle``), both from the same JSON objects to the same
 report, and print the time ratio. A benchmark, not a test: nothing here asserts a time.
 
     python benchmarks/replay_benchmark.py [--events 200000] [--repeat 3]
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from workload import server_workload
 
 from identity_model.conformance import run as model_run
-from spec_tests.oracle import run as oracle_run
+from identity_model_spec.oracle import run as oracle_run
 
 
 def timed(function: Callable[[], Any], *, collect: bool) -> tuple[float, Any]:
@@ -62,7 +62,8 @@ def main() -> None:
         label = "GC on (as users run it)" if collect else "GC paused (algorithmic cost)"
         print(f"\n{label}")
         print(
-            f"  naive baseline (spec_tests.oracle, mutable dicts): best {min(naive_times):6.2f} s"
+            "  naive baseline (identity_model_spec.oracle, mutable dicts): "
+            f"best {min(naive_times):6.2f} s"
         )
         print(
             f"  identity-model (persistent maps, immutable world): best {min(model_times):6.2f} s"

@@ -2,7 +2,8 @@
 
 An adapter is any callable ``run(script: list[dict]) -> dict``: it takes a script as JSON
 objects (config first, if any; line n is ``script[n-1]``) and returns the report of the
-conformance format. ``pytest -p spec_tests.plugin --identity-impl=identity_model.conformance:run``.
+conformance format.
+``pytest -p identity_model_spec.plugin --identity-impl=identity_model.conformance:run``.
 
 A case (format §4) is a script and a partial expectation of its report; ``differences``
 says where a report fails one. Loading case files and rule pages is in ``io.cases``.

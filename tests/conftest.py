@@ -1,4 +1,4 @@
-"""Helpers shared by this project's own tests (the conformance suite lives in spec_tests)."""
+"""Helpers shared by this project's own tests (the conformance suite: identity_model_spec)."""
 
 from __future__ import annotations
 

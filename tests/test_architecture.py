@@ -2,7 +2,7 @@
 
 - The core (everything outside ``vendors/`` and ``billing/``, and the flat ``__init__``)
   imports no vendor package: vendors register themselves and are found by name.
-- Nothing in ``identity_model`` imports ``spec_tests``; the oracle never imports the model.
+- Nothing in ``identity_model`` imports ``identity_model_spec``; the oracle never imports the model.
 - Only ``io/`` and ``cli/`` read files.
 """
 
@@ -67,13 +67,13 @@ def test_the_core_imports_no_vendor(path: Path) -> None:
 
 @pytest.mark.parametrize("path", modules(), ids=module_name)
 def test_the_library_never_imports_the_suite(path: Path) -> None:
-    assert not any(name.split(".")[0] == "spec_tests" for name in imports_of(path))
+    assert not any(name.split(".")[0] == "identity_model_spec" for name in imports_of(path))
 
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "spec_tests").glob("oracle*.py"))
-    + sorted((ROOT / "spec_tests" / "broken").glob("*.py")),
+    sorted((ROOT / "identity_model_spec").glob("oracle*.py"))
+    + sorted((ROOT / "identity_model_spec" / "broken").glob("*.py")),
     ids=lambda path: path.name,
 )
 def test_the_oracle_never_imports_the_model(path: Path) -> None:

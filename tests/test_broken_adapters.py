@@ -11,33 +11,33 @@ import pytest
 ROOT = Path(__file__).parents[1]
 
 BROKEN = [
-    "spec_tests.broken.server:merges_identified_persons",
-    "spec_tests.broken.server:string_false_is_personless",
-    "spec_tests.broken.server:no_illegal_guard",
-    "spec_tests.broken.server:no_force_upgrade",
-    "spec_tests.broken.server:set_once_overwrites",
-    "spec_tests.broken.server:rebills_after_merge",
-    "spec_tests.broken.server:merged_person_created_later",
-    "spec_tests.broken.client:identify_always_sends",
-    "spec_tests.broken.client:capture_flips",
-    "spec_tests.broken.client:no_dedup",
-    "spec_tests.broken.client:reset_keeps_distinct_id",
-    "spec_tests.broken.client:groupidentify_consumes_initial_props",
-    "spec_tests.broken.sdks:reuses_generated_id",
-    "spec_tests.broken.sdks:capture_ignores_user_properties",
-    "spec_tests.broken.customerio:keeps_anonymous_events_forever",
-    "spec_tests.broken.customerio:merged_events_always_trigger",
-    "spec_tests.broken.customerio:late_events_merge_forever",
+    "identity_model_spec.broken.server:merges_identified_persons",
+    "identity_model_spec.broken.server:string_false_is_personless",
+    "identity_model_spec.broken.server:no_illegal_guard",
+    "identity_model_spec.broken.server:no_force_upgrade",
+    "identity_model_spec.broken.server:set_once_overwrites",
+    "identity_model_spec.broken.server:rebills_after_merge",
+    "identity_model_spec.broken.server:merged_person_created_later",
+    "identity_model_spec.broken.client:identify_always_sends",
+    "identity_model_spec.broken.client:capture_flips",
+    "identity_model_spec.broken.client:no_dedup",
+    "identity_model_spec.broken.client:reset_keeps_distinct_id",
+    "identity_model_spec.broken.client:groupidentify_consumes_initial_props",
+    "identity_model_spec.broken.sdks:reuses_generated_id",
+    "identity_model_spec.broken.sdks:capture_ignores_user_properties",
+    "identity_model_spec.broken.customerio:keeps_anonymous_events_forever",
+    "identity_model_spec.broken.customerio:merged_events_always_trigger",
+    "identity_model_spec.broken.customerio:late_events_merge_forever",
     # --- Amplitude (issue #14) ---
-    "spec_tests.broken.amplitude:merges_user_ids_sharing_a_device",
-    "spec_tests.broken.amplitude:recounts_closed_months",
+    "identity_model_spec.broken.amplitude:merges_user_ids_sharing_a_device",
+    "identity_model_spec.broken.amplitude:recounts_closed_months",
     # --- end Amplitude ---
-    "spec_tests.broken.segment:ignores_identifier_limit",  # Segment (issue #14)
-    "spec_tests.broken.segment:counts_every_anonymous_id",  # Segment (issue #14)
+    "identity_model_spec.broken.segment:ignores_identifier_limit",  # Segment (issue #14)
+    "identity_model_spec.broken.segment:counts_every_anonymous_id",  # Segment (issue #14)
     # --- Mixpanel (issue #14) ---
-    "spec_tests.broken.mixpanel:identify_merges_users",
-    "spec_tests.broken.mixpanel:no_cluster_cap",
-    "spec_tests.broken.mixpanel:linked_device_merges_users",
+    "identity_model_spec.broken.mixpanel:identify_merges_users",
+    "identity_model_spec.broken.mixpanel:no_cluster_cap",
+    "identity_model_spec.broken.mixpanel:linked_device_merges_users",
     # --- end Mixpanel ---
 ]
 
@@ -48,7 +48,7 @@ def run_suite(impl: str, *extra: str) -> subprocess.CompletedProcess[str]:
             sys.executable,
             "-m",
             "pytest",
-            "spec_tests",
+            "identity_model_spec",
             f"--identity-impl={impl}",
             "-q",
             "-p",
@@ -63,7 +63,7 @@ def run_suite(impl: str, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_suite_passes_on_the_oracle() -> None:
-    result = run_suite("spec_tests.oracle:run")
+    result = run_suite("identity_model_spec.oracle:run")
     assert result.returncode == 0, result.stdout[-3000:]
 
 

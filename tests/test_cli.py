@@ -213,7 +213,7 @@ def test_compare_replays_under_each_mode(tmp_path: Path) -> None:
 
 
 def test_check_passes_the_corpus_and_reports_the_first_difference(tmp_path: Path) -> None:
-    ok = cli("check", str(ROOT / "spec_tests" / "cases"))
+    ok = cli("check", str(ROOT / "identity_model_spec" / "cases"))
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.strip().endswith("passed, 0 failed")
     wrong = tmp_path / "wrong.json"

@@ -21,7 +21,7 @@ from identity_model import (
 )
 from identity_model.io.report import run_objects
 from identity_model.vendors.posthog.operations import MobileCapture
-from spec_tests.strategies import client_ops, client_scripts
+from identity_model_spec.strategies import client_ops, client_scripts
 
 FLIPPING_OPS = ("identify", "alias", "group", "set_person_properties", "create_person_profile")
 

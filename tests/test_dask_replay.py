@@ -30,15 +30,15 @@ from identity_model.io.report import build_report, run_objects  # noqa: E402
 from identity_model.io.script import ScriptReader  # noqa: E402
 from identity_model.partition.components import GLOBAL, IdentityComponents  # noqa: E402
 from identity_model.vendor import vendor_names  # noqa: E402
-from spec_tests.strategies import (  # noqa: E402
+from identity_model_spec.strategies import (  # noqa: E402
     customerio_scripts,
     mixed_scripts,
     python_scripts,
     server_scripts,
 )
-from spec_tests.strategies_amplitude import amplitude_scripts  # noqa: E402
-from spec_tests.strategies_mixpanel import mixpanel_cap_scripts, mixpanel_scripts  # noqa: E402
-from spec_tests.strategies_segment import segment_scripts  # noqa: E402
+from identity_model_spec.strategies_amplitude import amplitude_scripts  # noqa: E402
+from identity_model_spec.strategies_mixpanel import mixpanel_cap_scripts, mixpanel_scripts  # noqa: E402
+from identity_model_spec.strategies_segment import segment_scripts  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -59,7 +59,9 @@ def on_dask(script: list[dict[str, Any]], want: str = "json", partitions: int = 
         return replay_on_dask(_lines(script), ScriptReader(), want=want, partitions=partitions)
 
 
-@pytest.mark.parametrize("case", load_cases([ROOT / "spec_tests" / "cases"]), ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "case", load_cases([ROOT / "identity_model_spec" / "cases"]), ids=lambda c: c.id
+)
 def test_every_case_replays_the_same_on_dask(case: Any) -> None:
     assert on_dask(list(case.script)).report == single(list(case.script))
 

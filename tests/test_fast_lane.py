@@ -17,7 +17,7 @@ from identity_model.fields import Fields
 from identity_model.io.fastread import plain_ingest
 from identity_model.io.script import configure
 from identity_model.vendor import vendor_named
-from spec_tests.hostile import hostile_scripts
+from identity_model_spec.hostile import hostile_scripts
 
 T = datetime(2026, 1, 1, tzinfo=UTC)
 SCALARS = st.one_of(

@@ -50,7 +50,7 @@ from identity_model import (
     run_script,
 )
 from identity_model.io.limits import TooLong, capped_lines
-from spec_tests.hostile import hostile_scripts
+from identity_model_spec.hostile import hostile_scripts
 
 FORMATS = ("text", "json", "summary")
 GOOD = '{"op": "capture", "event": "good"}'
@@ -341,7 +341,12 @@ def _command(name: str, tmp_path: Path) -> list[str]:
     example = tmp_path / "example.jsonl"
     if not example.exists():
         example.write_text(run("example").stdout)
-    cases = Path(__file__).parents[1] / "spec_tests" / "cases" / "sv-01-fallback-and-missing.json"
+    cases = (
+        Path(__file__).parents[1]
+        / "identity_model_spec"
+        / "cases"
+        / "sv-01-fallback-and-missing.json"
+    )
     export = Path(__file__).parent / "fixtures" / "importers" / "posthog-events.jsonl"
     return [part.format(example=example, cases=cases, export=export) for part in COMMANDS[name]]
 
@@ -547,7 +552,12 @@ def test_check_imports_an_adapter_from_the_current_directory(tmp_path: Path) -> 
     ["", ":", ":run", "identity_model.conformance:", "a b:c", "identity_model..x:run", "m:f:g"],
 )
 def test_check_refuses_an_empty_impl_in_one_line(impl: str) -> None:
-    cases = Path(__file__).parents[1] / "spec_tests" / "cases" / "sv-01-fallback-and-missing.json"
+    cases = (
+        Path(__file__).parents[1]
+        / "identity_model_spec"
+        / "cases"
+        / "sv-01-fallback-and-missing.json"
+    )
     result = run("check", str(cases), "--impl", impl)
     no_traceback(result)
     if impl == "identity_model.conformance:":  # the function defaults to run

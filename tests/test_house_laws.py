@@ -38,8 +38,8 @@ from identity_model import (
 from identity_model.io.books import load_price_book
 from identity_model.io.rules import rules
 from identity_model.rules import rule_ids
-from spec_tests.strategies import customerio_scripts, mixed_scripts
-from spec_tests.strategies_segment import segment_scripts  # Segment (issue #14)
+from identity_model_spec.strategies import customerio_scripts, mixed_scripts
+from identity_model_spec.strategies_segment import segment_scripts  # Segment (issue #14)
 
 T = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -187,7 +187,7 @@ def test_the_typed_rule_ids_are_the_rule_pages_headings() -> None:
 
 
 def test_a_config_key_of_another_vendor_is_refused_by_the_model_and_the_oracle() -> None:
-    from spec_tests import oracle  # noqa: PLC0415 (the oracle, for this one comparison)
+    from identity_model_spec import oracle  # noqa: PLC0415 (the oracle, for this one comparison)
 
     script = [
         {"config": {"vendor": "customerio", "person_profiles": "always"}},

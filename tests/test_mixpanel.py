@@ -1,6 +1,6 @@
 """The Mixpanel reducer on its own: purity, the cluster cap at its boundary, no cap in
 simplified, the MTU count, config reading; the book and its pricing. (The model against the
-oracle on random scripts: spec_tests/test_vendor_mixpanel.py.)"""
+oracle on random scripts: identity_model_spec/test_vendor_mixpanel.py.)"""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from identity_model import ScriptOp, ScriptReader, Session, build_report, empty_world, replay
 from identity_model.io.report import record_of
-from spec_tests.strategies import customerio_scripts, mixed_scripts, server_scripts
+from identity_model_spec.strategies import customerio_scripts, mixed_scripts, server_scripts
 
 SCRIPTS = st.one_of(mixed_scripts(), server_scripts(), customerio_scripts())
 

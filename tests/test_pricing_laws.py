@@ -13,7 +13,7 @@ from identity_model.billing.eligibility import CAPABILITIES, Feature, eligibilit
 from identity_model.billing.pricing import InvoiceModel, monthly_usage, price
 from identity_model.io.books import load_price_book
 from identity_model.io.report import run_objects
-from spec_tests.strategies import mixed_scripts
+from identity_model_spec.strategies import mixed_scripts
 
 BOOK = load_price_book()
 BOUNDARIES = sorted(

@@ -11,7 +11,7 @@ ROOT = Path(__file__).parents[1]
 
 def test_mypy_strict_is_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "identity_model", "spec_tests"],
+        [sys.executable, "-m", "mypy", "--strict", "identity_model", "identity_model_spec"],
         cwd=ROOT,
         capture_output=True,
         text=True,

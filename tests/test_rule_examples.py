@@ -1,4 +1,4 @@
-"""Runs the ```price and ```eligibility examples of docs/rules (```case: in spec_tests)."""
+"""Runs the ```price and ```eligibility examples of docs/rules (```case: in identity_model_spec)."""
 
 from __future__ import annotations
 

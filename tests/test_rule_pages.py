@@ -1,5 +1,5 @@
 """The docs are executable rules: every rule has an id, a MUST sentence, a source, examples
-that run (spec_tests/test_cases.py runs them), and exactly one place in the code."""
+that run (identity_model_spec/test_cases.py runs them), and exactly one place in the code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from identity_model.io.report import run_objects
 from identity_model.io.rules import rules, rules_dir
 from identity_model.rules import rule_ids
-from spec_tests.cases import CASES_DIR, load_cases
+from identity_model_spec.cases import CASES_DIR, load_cases
 from tests.rule_examples import examples
 
 ROOT = Path(__file__).parents[1]
@@ -90,7 +90,8 @@ def test_case_ids_are_unique() -> None:
 
 
 def test_case_corpus_is_exported_from_the_pages() -> None:
-    """spec_tests/cases is `python -m spec_tests.cases docs/rules`; rerun it after editing."""
+    """identity_model_spec/cases is `python -m identity_model_spec.cases docs/rules`: rerun it
+    after editing."""
     from_pages = {case.id: case.as_json() for case in load_cases([ROOT / "docs" / "rules"])}
     shipped = {
         path.stem: json.loads(path.read_text(encoding="utf-8")) for path in CASES_DIR.glob("*.json")

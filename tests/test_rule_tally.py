@@ -30,8 +30,8 @@ from identity_model.billing.pricing import InvoiceModel, monthly_usage, price
 from identity_model.io.books import load_price_book
 from identity_model.io.report import build_report, run_objects
 from identity_model.io.rules import rules
-from spec_tests.oracle import illegal
-from spec_tests.strategies import (
+from identity_model_spec.oracle import illegal
+from identity_model_spec.strategies import (
     client_scripts,
     customerio_scripts,
     merge_tournaments,

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 
 from identity_model import build_report, run_objects
-from spec_tests.strategies import client_scripts, python_scripts
+from identity_model_spec.strategies import client_scripts, python_scripts
 
 GENERATED = re.compile(r"^(default|worker)-anon-\d+$")
 

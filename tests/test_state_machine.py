@@ -40,9 +40,9 @@ from identity_model import (
     replay,
 )
 from identity_model.operations import op_name
-from spec_tests import oracle
-from spec_tests.invariants import billing_changes, report_violations
-from spec_tests.strategies import (
+from identity_model_spec import oracle
+from identity_model_spec.invariants import billing_changes, report_violations
+from identity_model_spec.strategies import (
     BAD_LINES,
     CIO_STEPS,
     CLIENT_IDS,

@@ -15,7 +15,7 @@ from identity_model.io.report import iter_records, write_report
 from identity_model.io.spool import CHUNK, RecordSpool
 from identity_model.operations import Config
 from identity_model.outcome import Status, StepRecord
-from spec_tests.strategies import customerio_scripts, mixed_scripts, server_scripts
+from identity_model_spec.strategies import customerio_scripts, mixed_scripts, server_scripts
 
 SCRIPTS = st.one_of(mixed_scripts(), server_scripts(), customerio_scripts())
 

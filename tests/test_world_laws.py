@@ -32,7 +32,7 @@ from identity_model import (
     run_script,
 )
 from identity_model.operations import op_name
-from spec_tests.strategies import (
+from identity_model_spec.strategies import (
     customerio_scripts,
     merge_tournaments,
     mixed_scripts,

@@ -62,7 +62,7 @@ examples:
                                              the same traffic under each vendor, side by side
   identity-model replay --from segment logs/ --format summary    a vendor's export (also compare)
   identity-model import --from mixpanel export.jsonl > my.jsonl  an export as a script of ours
-  identity-model check spec_tests/cases      run conformance cases
+  identity-model check identity_model_spec/cases      run conformance cases
   identity-model price --anonymous-events 5000000 --identified-events 5000000
   identity-model price --vendor segment --mtu 30000
 
@@ -321,7 +321,8 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = add(
         "check",
         "run conformance cases (format §4) and print pass/fail per case",
-        "examples:\n  identity-model check spec_tests/cases\n  identity-model check my-case.json "
+        "examples:\n  identity-model check identity_model_spec/cases\n"
+        "  identity-model check my-case.json "
         "--impl my_package.adapter:run",
     )
     check_cmd.add_argument(

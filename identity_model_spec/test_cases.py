@@ -1,11 +1,12 @@
-"""Every case of the corpus (``spec_tests/cases``) against the implementation under test."""
+"""Every case of the corpus (``identity_model_spec/cases``) against the implementation under
+test."""
 
 from __future__ import annotations
 
 import pytest
 
-from spec_tests.cases import Case, corpus, differences
-from spec_tests.protocol import Adapter
+from identity_model_spec.cases import Case, corpus, differences
+from identity_model_spec.protocol import Adapter
 
 CASES = corpus()
 

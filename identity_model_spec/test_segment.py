@@ -7,9 +7,9 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from spec_tests import oracle
-from spec_tests.protocol import Adapter
-from spec_tests.strategies_segment import (
+from identity_model_spec import oracle
+from identity_model_spec.protocol import Adapter
+from identity_model_spec.strategies_segment import (
     mapping_cap_scripts,
     merge_cap_scripts,
     segment_scripts,

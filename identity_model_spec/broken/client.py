@@ -1,11 +1,11 @@
-"""Broken SDK-layer rules, one adapter each: ``spec_tests.broken.client:<name>``."""
+"""Broken SDK-layer rules, one adapter each: ``identity_model_spec.broken.client:<name>``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_client import Devices
+from identity_model_spec import oracle
+from identity_model_spec.oracle_client import Devices
 
 
 class IdentifyAlwaysSends(Devices):

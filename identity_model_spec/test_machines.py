@@ -20,10 +20,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from spec_tests import oracle
-from spec_tests.invariants import billing_changes, report_violations
-from spec_tests.protocol import Adapter
-from spec_tests.strategies import (
+from identity_model_spec import oracle
+from identity_model_spec.invariants import billing_changes, report_violations
+from identity_model_spec.protocol import Adapter
+from identity_model_spec.strategies import (
     BAD_LINES,
     CONFIGS,
     client_ops,

@@ -8,10 +8,10 @@ from typing import Any
 
 from hypothesis import given
 
-from spec_tests import oracle
-from spec_tests.invariants import billing_changes
-from spec_tests.protocol import Adapter
-from spec_tests.strategies_amplitude import amplitude_scripts
+from identity_model_spec import oracle
+from identity_model_spec.invariants import billing_changes
+from identity_model_spec.protocol import Adapter
+from identity_model_spec.strategies_amplitude import amplitude_scripts
 
 
 def amplitude_violations(report: dict[str, Any]) -> list[str]:

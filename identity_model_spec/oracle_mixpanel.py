@@ -2,7 +2,7 @@
 
 Naive on purpose: a cluster is a number, every id maps to its cluster number, and a merge
 rewrites every moved id. It never imports ``identity_model``; the few helpers it shares with
-the PostHog oracle (shape checks, time parsing) are handed in by ``spec_tests.oracle``.
+the PostHog oracle (shape checks, time parsing) are handed in by ``identity_model_spec.oracle``.
 """
 
 from __future__ import annotations

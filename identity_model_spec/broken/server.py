@@ -1,11 +1,11 @@
-"""Broken server-side rules, one adapter each: ``spec_tests.broken.server:<name>``."""
+"""Broken server-side rules, one adapter each: ``identity_model_spec.broken.server:<name>``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from spec_tests import oracle
+from identity_model_spec import oracle
 
 
 class MergesIdentifiedPersons(oracle.Oracle):

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from spec_tests.strategies import TIMES, _client, client_ops
+from identity_model_spec.strategies import TIMES, _client, client_ops
 
 MP_UUIDS = [
     "11111111-1111-4111-8111-111111111111",

@@ -1,11 +1,11 @@
-"""Broken Segment rules, one adapter each: ``spec_tests.broken.segment:<name>``."""
+"""Broken Segment rules, one adapter each: ``identity_model_spec.broken.segment:<name>``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_segment import run_segment
+from identity_model_spec import oracle
+from identity_model_spec.oracle_segment import run_segment
 
 
 def _broken(script: list[dict[str, Any]], rule: str) -> dict[str, Any]:

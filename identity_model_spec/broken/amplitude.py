@@ -1,12 +1,16 @@
-"""Broken Amplitude rules, one adapter each: ``spec_tests.broken.amplitude:<name>``."""
+"""Broken Amplitude rules, one adapter each: ``identity_model_spec.broken.amplitude:<name>``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_amplitude import AmplitudeOracle, read_amplitude_config, run_amplitude
+from identity_model_spec import oracle
+from identity_model_spec.oracle_amplitude import (
+    AmplitudeOracle,
+    read_amplitude_config,
+    run_amplitude,
+)
 
 
 class _MergesUsers(AmplitudeOracle):

@@ -1,6 +1,6 @@
 """Hypothesis strategies for hostile scripts: JSON Lines *text* as a hostile user writes it.
 
-Ordinary lines (from ``spec_tests.strategies``) mixed with lines that carry what tends to
+Ordinary lines (from ``identity_model_spec.strategies``) mixed with lines that carry what tends to
 break a reader or a writer (issue #17): nested objects, timestamps at and past the edges of
 the calendar, lone surrogates, ``NaN`` and ``Infinity``, integers around 4300 digits, nesting
 around and far past 128 levels, duplicate keys, control characters and ANSI escapes, a byte
@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from spec_tests.strategies import client_ops, customerio_scripts, ingest_ops
+from identity_model_spec.strategies import client_ops, customerio_scripts, ingest_ops
 
 # Raw JSON text (not Python values: NaN, lone surrogates and duplicate keys live only in text).
 _SCALAR_FRAGMENTS = st.sampled_from(

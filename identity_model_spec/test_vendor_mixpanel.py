@@ -8,10 +8,10 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from spec_tests import oracle
-from spec_tests.invariants import billing_changes, report_violations
-from spec_tests.protocol import Adapter
-from spec_tests.strategies_mixpanel import mixpanel_cap_scripts, mixpanel_scripts
+from identity_model_spec import oracle
+from identity_model_spec.invariants import billing_changes, report_violations
+from identity_model_spec.protocol import Adapter
+from identity_model_spec.strategies_mixpanel import mixpanel_cap_scripts, mixpanel_scripts
 
 CAP = 500
 

@@ -4,7 +4,7 @@ It is the reference the state machines compare an implementation against, and th
 baseline of the benchmark. Written from the rule digest alone; it never imports
 ``identity_model``. Persons are dicts; a merge rewrites every moved id (simple, slow).
 
-``run(script) -> report`` follows the adapter protocol (see ``spec_tests.protocol``).
+``run(script) -> report`` follows the adapter protocol (see ``identity_model_spec.protocol``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from spec_tests.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
-from spec_tests.oracle_client import Devices, js_number
-from spec_tests.oracle_customerio import CustomerioSession
-from spec_tests.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
-from spec_tests.oracle_python import BadPythonOp, PythonClients, check_python_shape
+from identity_model_spec.oracle_amplitude import read_amplitude_config, run_amplitude  # issue #14
+from identity_model_spec.oracle_client import Devices, js_number
+from identity_model_spec.oracle_customerio import CustomerioSession
+from identity_model_spec.oracle_mixpanel import mixpanel_mode, run_mixpanel  # Mixpanel (issue #14)
+from identity_model_spec.oracle_python import BadPythonOp, PythonClients, check_python_shape
 
 # --- Segment (issue #14) ---
-from spec_tests.oracle_segment import BadConfig, read_unify, run_segment
+from identity_model_spec.oracle_segment import BadConfig, read_unify, run_segment
 
 # --- end Segment ---
 
@@ -361,7 +361,7 @@ class Oracle:
         )
         return "applied", codes
 
-    # Decision points, one method each, so spec_tests.broken can get exactly one of them wrong.
+    # Decision points, one method each, so identity_model_spec.broken can get one of them wrong.
 
     def turns_processing_off(self, flag: Any) -> bool:
         return flag is False

@@ -1,12 +1,12 @@
-"""Broken Mixpanel rules, one adapter each: ``spec_tests.broken.mixpanel:<name>``."""
+"""Broken Mixpanel rules, one adapter each: ``identity_model_spec.broken.mixpanel:<name>``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_mixpanel import PREFIX, Mixpanel, mixpanel_mode, run_mixpanel
+from identity_model_spec import oracle
+from identity_model_spec.oracle_mixpanel import PREFIX, Mixpanel, mixpanel_mode, run_mixpanel
 
 
 def _run(script: list[dict[str, Any]], world_class: type[Mixpanel]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 
 
 def corpus() -> list[Case]:
-    """The shipped corpus, ``spec_tests/cases/*.json``."""
+    """The shipped corpus, ``identity_model_spec/cases/*.json``."""
     return load_cases([CASES_DIR])
 
 
@@ -51,7 +51,8 @@ def export(cases: Iterable[Case], folder: Path) -> list[Path]:
 
 
 def main() -> None:
-    """``python -m spec_tests.cases DOCS_DIR``: regenerate ``spec_tests/cases`` from rule pages."""
+    """``python -m identity_model_spec.cases DOCS_DIR``: regenerate ``identity_model_spec/cases``
+    from the rule pages."""
     docs = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules")
     cases = load_cases([docs])
     for stale in CASES_DIR.glob("*.json"):

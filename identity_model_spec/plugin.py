@@ -1,4 +1,4 @@
-"""The pytest plugin: ``-p spec_tests.plugin --identity-impl=package.module:run``.
+"""The pytest plugin: ``-p identity_model_spec.plugin --identity-impl=package.module:run``.
 
 Adds the ``--identity-impl`` option and the ``identity_impl`` fixture (the adapter under
 test), and registers the Hypothesis profiles: ``ci`` (default: deterministic, quick),
@@ -12,7 +12,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from spec_tests.protocol import DEFAULT_IMPL, Adapter, AdapterLoadError, load_adapter
+from identity_model_spec.protocol import DEFAULT_IMPL, Adapter, AdapterLoadError, load_adapter
 
 settings.register_profile(
     "ci",

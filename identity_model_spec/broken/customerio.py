@@ -1,12 +1,12 @@
-"""Broken Customer.io rules, one adapter each: ``spec_tests.broken.customerio:<name>``."""
+"""Broken Customer.io rules, one adapter each: ``identity_model_spec.broken.customerio:<name>``."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_customerio import CustomerioSession
+from identity_model_spec import oracle
+from identity_model_spec.oracle_customerio import CustomerioSession
 
 
 def keeps_anonymous_events_forever(script: list[dict[str, Any]]) -> dict[str, Any]:

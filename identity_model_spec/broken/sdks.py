@@ -1,12 +1,13 @@
-"""Broken server and mobile SDK rules, one adapter each: ``spec_tests.broken.sdks:<name>``."""
+"""Broken server and mobile SDK rules, one adapter each:
+``identity_model_spec.broken.sdks:<name>``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from spec_tests import oracle
-from spec_tests.oracle_client import Devices
-from spec_tests.oracle_python import PythonClients
+from identity_model_spec import oracle
+from identity_model_spec.oracle_client import Devices
+from identity_model_spec.oracle_python import PythonClients
 
 
 class ReusesGeneratedId(PythonClients):
