@@ -36,12 +36,14 @@ from identity_model_spec.strategies import (
     customerio_scripts,
     merge_tournaments,
     mixed_scripts,
+    python_scripts,
     server_scripts,
 )
 
 SCRIPTS = {
     "server": server_scripts(),
     "mixed": mixed_scripts(),
+    "python": python_scripts(),
     "customerio": customerio_scripts(),
 }
 KINDS = pytest.mark.parametrize("kind", sorted(SCRIPTS))
