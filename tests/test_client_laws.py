@@ -1,10 +1,13 @@
-"""Laws of the SDK layer over random client scripts (issue: the SDK layer)."""
+"""Laws of the SDK layer over random client scripts (issue: the SDK layer), and the rule each SDK
+step records (``replay --explain``, the tally): a rule id is part of what a step reports, so a step
+that records none, or the wrong one, fails even when its outcome and event are right."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -146,3 +149,57 @@ def test_identify_repeated_with_the_same_data_emits_nothing(
             continue
         again = session.apply(item.op)
         assert again.event is None, (item.op, again)
+
+
+# --- the rule each step records: read off the rule pages (docs/rules/client.md, sdks.md) -------
+# (script, {step index: (outcome, rules the step must record)})
+RULE_SCRIPTS: dict[str, tuple[list[dict[str, Any]], dict[int, tuple[str, set[str]]]]] = {
+    "core identify": (
+        [
+            {"config": {"client": "core"}},
+            {"op": "identify", "distinct_id": "u1"},
+            {"op": "identify", "distinct_id": "u1"},
+            {"op": "identify", "device": "b", "distinct_id": ""},
+            {"op": "identify", "device": "c", "anonymous_id": "c-user", "distinct_id": "c-user"},
+            {"op": "identify", "device": "d", "distinct_id": "", "set": {}},
+        ],
+        {
+            # CL-C1: a different id sends $identify.
+            0: ("applied", {"CL-C1"}),
+            # CL-C2: the same id again changes nothing; an empty id is the current id (person
+            # processing turns on); the current id while anonymous sends one $set; an empty
+            # $set sends nothing but still turns processing on.
+            1: ("ignored", {"CL-C2"}),
+            2: ("applied", {"CL-C2"}),
+            3: ("applied", {"CL-C2"}),
+            4: ("applied", {"CL-C2"}),
+        },
+    ),
+    "createPersonProfile twice": (
+        [
+            {"op": "create_person_profile"},
+            {"op": "create_person_profile"},
+        ],
+        # CL-25: once person processing is on, the call is a no-op.
+        {0: ("applied", set()), 1: ("ignored", {"CL-25"})},
+    ),
+    "mobile reset with reuse_anonymous_id": (
+        [
+            {"config": {"client": "mobile", "reuse_anonymous_id": True}},
+            {"op": "reset"},
+            {"op": "reset", "new_anonymous_id": "x"},
+        ],
+        # CL-20 resets; MOB-05: with reuse_anonymous_id a new anonymous id cannot be given.
+        {0: ("applied", {"CL-20"}), 1: ("rejected", {"MOB-05"})},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RULE_SCRIPTS))
+def test_each_sdk_step_records_the_rule_that_decided_it(name: str) -> None:
+    script, expected = RULE_SCRIPTS[name]
+    records = run_objects(script).records
+    for index, (outcome, rules) in expected.items():
+        record = records[index]
+        assert record.status.value == outcome, (name, index, record)
+        assert rules <= set(record.rules), (name, index, record.rules, rules)
