@@ -6,6 +6,8 @@ profile; event-level ones need none; lifecycle needs one of the person's identif
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from identity_model import Feature, Usage, eligibility, feature_matrix, monthly_usage
@@ -69,6 +71,39 @@ def test_customerio_usage_is_counted_per_month_by_attachment() -> None:
         "2026-01": Usage(anonymous_events=2, identified_events=0),
         "2026-02": Usage(anonymous_events=0, identified_events=1),
         "2026-03": Usage(anonymous_events=1, identified_events=0),
+    }
+
+
+def test_posthog_usage_is_counted_in_the_utc_month_of_each_timestamp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PR-06: calendar months in UTC, whatever the machine's zone (here 14 hours east): 00:30
+    on 1 February at +02:00 is still January, 23:30 on 31 January at -02:00 is February."""
+    script = [
+        {
+            "op": "ingest",
+            "distinct_id": "u1",
+            "event": "e",
+            "timestamp": "2026-02-01T00:30:00+02:00",
+        },
+        {
+            "op": "ingest",
+            "distinct_id": "u1",
+            "event": "e",
+            "timestamp": "2026-01-31T23:30:00-02:00",
+        },
+        {"op": "ingest", "distinct_id": "u1", "event": "e", "timestamp": "2026-02-01T00:30:00Z"},
+    ]
+    monkeypatch.setenv("TZ", "XYZ-14")  # POSIX TZ: a zone 14 hours east of UTC
+    time.tzset()
+    try:
+        usage = monthly_usage(run_objects(script).world)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert usage == {
+        "2026-01": Usage(anonymous_events=0, identified_events=1),
+        "2026-02": Usage(anonymous_events=0, identified_events=2),
     }
 
 
