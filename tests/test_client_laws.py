@@ -1,5 +1,5 @@
 """Laws of the SDK layer over random client scripts (issue: the SDK layer), and the rule each SDK
-step records (``replay --explain``, the tally): a rule id is part of what a step reports, so a step
+or ingestion step records (``replay --explain``, the tally): a rule id is part of what a step reports, so a step
 that records none, or the wrong one, fails even when its outcome and event are right."""
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def test_identify_repeated_with_the_same_data_emits_nothing(
 
 
 # --- the rule each step records: read off the rule pages (docs/rules/client.md, sdks.md) -------
-# (script, {step index: (outcome, rules the step must record)})
+# (script, {step index: (outcome, rules the step must record)}); ingestion's below.
 RULE_SCRIPTS: dict[str, tuple[list[dict[str, Any]], dict[int, tuple[str, set[str]]]]] = {
     "core identify": (
         [
@@ -203,3 +203,37 @@ def test_each_sdk_step_records_the_rule_that_decided_it(name: str) -> None:
         record = records[index]
         assert record.status.value == outcome, (name, index, record)
         assert rules <= set(record.rules), (name, index, record.rules, rules)
+
+
+# Ingestion (docs/rules/server.md): {step: (rules the step must record, rules it must not)}.
+INGEST_SCRIPT = [
+    {"op": "ingest", "distinct_id": "u1", "event": "e", "properties": {"$set": {"a": 1}}},
+    {"op": "ingest", "distinct_id": "u1", "event": "e", "properties": {"$set": {"a": 2}}},
+    {"op": "ingest", "distinct_id": "u1", "event": "$exception", "properties": {"$set": {"a": 3}}},
+    {"op": "ingest", "distinct_id": "u1", "event": "e"},
+    {"op": "ingest", "distinct_id": "u1", "event": "$identify"},
+    {
+        "op": "ingest",
+        "distinct_id": "u2",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "a2"},
+    },
+    {"op": "ingest", "distinct_id": "u1", "event": "$pageview", "properties": {"$browser": "x"}},
+]
+INGEST_RULES: dict[int, tuple[set[str], set[str]]] = {
+    0: ({"SV-29"}, {"SV-30"}),  # a backend event makes an identified person
+    1: ({"SV-29", "SV-18"}, set()),  # an existing person takes the event's $set
+    2: ({"SV-29", "SV-34", "SV-30"}, {"SV-18"}),  # $exception changes no person, bills nothing
+    3: ({"SV-29"}, {"SV-30", "SV-20", "SV-10", "SV-18"}),  # a plain event, nothing else
+    4: ({"SV-29", "SV-10"}, {"SV-08"}),  # an identify without an anon id merges nothing
+    5: ({"SV-29", "SV-08", "SV-09", "SV-11"}, set()),  # neither id has a person: one new
+    6: ({"SV-29", "SV-20"}, set()),  # $browser is lifted into $set
+}
+
+
+def test_each_ingested_event_records_the_rules_that_decided_it() -> None:
+    records = run_objects(INGEST_SCRIPT).records
+    for index, (present, absent) in INGEST_RULES.items():
+        rules = set(records[index].rules)
+        assert present <= rules, (index, records[index].rules, present)
+        assert not absent & rules, (index, records[index].rules, absent)
