@@ -1,6 +1,7 @@
-"""Laws of the SDK layer over random client scripts (issue: the SDK layer), and the rule each SDK
-or ingestion step records (``replay --explain``, the tally): a rule id is part of what a step reports, so a step
-that records none, or the wrong one, fails even when its outcome and event are right."""
+"""Laws of the SDK layer over random client scripts (issue: the SDK layer), and the rule each
+SDK or ingestion step records (``replay --explain``, the tally): a rule id is part of what a step
+reports, so a step that records none, or the wrong one, fails even when its outcome and event are
+right."""
 
 from __future__ import annotations
 
