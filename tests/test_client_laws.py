@@ -176,6 +176,75 @@ RULE_SCRIPTS: dict[str, tuple[list[dict[str, Any]], dict[int, tuple[str, set[str
             4: ("applied", {"CL-C2"}),
         },
     ),
+    "browser identify": (
+        [
+            {"op": "identify", "distinct_id": {"a": 1}},
+            {"op": "identify", "distinct_id": ""},
+            {"op": "identify", "distinct_id": "null"},
+            {"op": "identify", "distinct_id": "u1"},
+            {"op": "identify", "distinct_id": "u1"},
+            {"op": "identify", "distinct_id": "u2"},
+            {"op": "identify", "device": "b", "anonymous_id": "b0", "distinct_id": "b0"},
+            {"op": "alias", "device": "c", "alias": "c1"},
+            {"op": "identify", "device": "c", "distinct_id": "c1"},
+        ],
+        {
+            # CL-07: the browser refuses an id of another type, a blank one and "null".
+            0: ("rejected", {"CL-07"}),
+            1: ("rejected", {"CL-07"}),
+            2: ("rejected", {"CL-07"}),
+            3: ("applied", {"CL-10"}),  # anonymous to identified: $identify
+            4: ("ignored", {"CL-12"}),  # the same id again, no properties
+            5: ("applied", {"CL-13"}),  # another id while identified: a silent switch
+            6: ("applied", {"CL-11"}),  # the current id while anonymous: a $set
+            7: ("applied", {"CL-17"}),  # alias sends $create_alias
+            8: ("applied", {"CL-15"}),  # identify as the aliased id keeps the distinct id
+        },
+    ),
+    "browser alias, properties, reset, group": (
+        [
+            {"op": "alias", "alias": ""},
+            {"op": "set_person_properties"},
+            {"op": "set_person_properties", "set": {"a": 1}},
+            {"op": "set_person_properties", "set": {"a": 1}},
+            {"op": "reset"},
+            {"op": "group", "group_type": "", "group_key": "k"},
+            {"op": "group", "group_type": "company", "group_key": "k"},
+            {"op": "group", "group_type": "company", "group_key": "k"},
+        ],
+        {
+            0: ("rejected", {"CL-16"}),  # an alias must be a non-empty string or number
+            1: ("ignored", {"CL-22"}),  # setPersonProperties with nothing to set
+            2: ("applied", {"CL-22"}),  # a $set event
+            3: ("ignored", {"CL-14"}),  # the same properties again
+            4: ("applied", {"CL-20"}),
+            5: ("rejected", {"CL-23"}),  # group needs a type and a key
+            6: ("applied", {"CL-23"}),  # registers the group, sends $groupidentify
+            7: ("ignored", {"CL-23"}),  # same key, no properties
+        },
+    ),
+    "mobile": (
+        [
+            {"config": {"client": "mobile"}},
+            {"op": "identify", "distinct_id": "  "},
+            {"op": "identify", "distinct_id": "u1"},
+            {"op": "identify", "distinct_id": "u2"},
+            {"op": "alias", "alias": "a1"},
+            {"op": "group", "group_type": "company", "group_key": "k"},
+            {"op": "capture", "event": "e", "distinct_id": " "},
+        ],
+        {
+            0: ("rejected", {"CL-M1"}),  # mobile refuses only blank ids
+            2: ("ignored", {"CL-M1"}),  # a different id while identified
+            3: ("applied", {"CL-17", "CL-M3"}),  # mobile alias: $create_alias, no self check
+            4: ("applied", {"CL-M2"}),  # mobile group asks for person processing
+            5: ("rejected", {"MOB-03"}),  # a capture for a blank distinct id
+        },
+    ),
+    "core alias": (
+        [{"config": {"client": "core"}}, {"op": "alias", "alias": "a1"}],
+        {0: ("applied", {"CL-C4"})},  # core alias remembers nothing
+    ),
     "createPersonProfile twice": (
         [
             {"op": "create_person_profile"},
@@ -238,3 +307,14 @@ def test_each_ingested_event_records_the_rules_that_decided_it() -> None:
         rules = set(records[index].rules)
         assert present <= rules, (index, records[index].rules, present)
         assert not absent & rules, (index, records[index].rules, absent)
+
+
+def test_browser_steps_record_no_mobile_rule() -> None:
+    """CL-M2 and CL-M3 are the mobile SDK's group and alias: a browser step never cites them."""
+    script = [
+        {"op": "alias", "alias": "a1"},
+        {"op": "group", "group_type": "company", "group_key": "k"},
+    ]
+    for record in run_objects(script).records:
+        assert record.status.value == "applied", record
+        assert not {"CL-M2", "CL-M3"} & set(record.rules), record.rules
