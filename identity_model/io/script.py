@@ -202,14 +202,19 @@ class ScriptReader:
             else:
                 self._seen_operation = True
                 self._last_time = timestamp
-                op = Ingest.read_plain(
-                    value.distinct_id,
-                    value.event,
-                    timestamp,
-                    value.properties,
-                    arrays=b"[" in raw,
+                item: ScriptOp = object.__new__(ScriptOp)  # (``_script_op``, inline)
+                _SET_LINE(item, number)
+                _SET_OP(
+                    item,
+                    Ingest.read_plain(
+                        value.distinct_id,
+                        value.event,
+                        timestamp,
+                        value.properties,
+                        arrays=b"[" in raw,
+                    ),
                 )
-                return _script_op(number, op)
+                return item
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
