@@ -246,7 +246,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     example_cmd.add_argument(
         "--name",
-        choices=example_names(),
+        choices=example_names() if command == "example" else None,  # (read from the package)
         default=EXAMPLE.removesuffix(".jsonl"),
         help="which example (vendors: the cross-vendor worked example, for compare --vendors)",
     )

@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from decimal import Decimal
-from importlib import resources
 from typing import IO, Any, TextIO
 
 from identity_model.billing.pricing import PriceBook
@@ -39,6 +38,8 @@ EXAMPLE = "first-visit.jsonl"  # the built-in example (replay with no file)
 
 def example_names() -> tuple[str, ...]:
     """The shipped example scripts by name (``identity-model example --name NAME``)."""
+    from importlib import resources  # noqa: PLC0415 (slow to import: only where used, #10)
+
     folder = resources.files("identity_model") / "examples"
     return tuple(
         sorted(
@@ -60,6 +61,8 @@ class RefusedRun(Exception):
 
 def example_bytes(name: str = EXAMPLE) -> bytes:
     """A shipped example script (``first-visit.jsonl`` or a name from ``example_names``)."""
+    from importlib import resources  # noqa: PLC0415 (slow to import: only where used, #10)
+
     file = name if name.endswith(".jsonl") else f"{name}.jsonl"
     return (resources.files("identity_model") / "examples" / file).read_bytes()
 
