@@ -218,7 +218,8 @@ class ScriptReader:
                         value.event,
                         timestamp,
                         value.properties,
-                        arrays=b"[" in raw,
+                        # (a line with one or two "{" and no "[" holds no nested value)
+                        nested=b"[" in raw or raw.count(b"{") > 2,
                     ),
                 )
                 return item
