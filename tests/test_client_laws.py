@@ -289,6 +289,47 @@ INGEST_SCRIPT = [
         "properties": {"$anon_distinct_id": "a2"},
     },
     {"op": "ingest", "distinct_id": "u1", "event": "$pageview", "properties": {"$browser": "x"}},
+    {
+        "op": "ingest",
+        "distinct_id": "u3",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "null"},
+    },
+    {"op": "ingest", "distinct_id": "", "event": "e"},
+    {
+        "op": "ingest",
+        "distinct_id": "u1",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "a9", "$process_person_profile": False},
+    },
+    {"op": "ingest", "distinct_id": "a10", "event": "e"},
+    {
+        "op": "ingest",
+        "distinct_id": "u10",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "a10"},
+    },
+    {
+        "op": "ingest",
+        "distinct_id": "u10",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "a10"},
+    },
+    {"op": "ingest", "distinct_id": "u11", "event": "e"},
+    {
+        "op": "ingest",
+        "distinct_id": "u11",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "u10"},
+    },
+    {"op": "ingest", "distinct_id": "x1", "event": "e"},
+    {"op": "ingest", "distinct_id": "x2", "event": "e"},
+    {
+        "op": "ingest",
+        "distinct_id": "x2",
+        "event": "$identify",
+        "properties": {"$anon_distinct_id": "x1"},
+    },
 ]
 INGEST_RULES: dict[int, tuple[set[str], set[str]]] = {
     0: ({"SV-29"}, {"SV-30"}),  # a backend event makes an identified person
@@ -298,6 +339,13 @@ INGEST_RULES: dict[int, tuple[set[str], set[str]]] = {
     4: ({"SV-29", "SV-10"}, {"SV-08"}),  # an identify without an anon id merges nothing
     5: ({"SV-29", "SV-08", "SV-09", "SV-11"}, set()),  # neither id has a person: one new
     6: ({"SV-29", "SV-20"}, set()),  # $browser is lifted into $set
+    7: ({"SV-01", "SV-07"}, {"SV-11"}),  # an illegal anon id refuses the merge
+    8: ({"SV-02"}, set()),  # a blank id: rejected
+    9: ({"SV-01", "SV-23"}, {"SV-08"}),  # a personless merge event is dropped
+    11: ({"SV-01", "SV-08", "SV-12"}, set()),  # one id has a person: the other joins it
+    12: ({"SV-13"}, set()),  # both ids on one person already
+    14: ({"SV-15"}, {"SV-14"}),  # an identified source is not merged away
+    17: ({"SV-01", "SV-14"}, set()),  # two persons merge into the target
 }
 
 
