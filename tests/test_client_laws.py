@@ -6,6 +6,7 @@ right."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from identity_model import (
     ScriptReader,
     Session,
     Status,
+    apply,
     empty_world,
 )
 from identity_model.io.report import run_objects
@@ -241,6 +243,21 @@ RULE_SCRIPTS: dict[str, tuple[list[dict[str, Any]], dict[int, tuple[str, set[str
             5: ("rejected", {"MOB-03"}),  # a capture for a blank distinct id
         },
     ),
+    "capture": (
+        [
+            {"op": "capture", "event": "e"},
+            {"op": "capture", "device": "m", "event": "e"},
+        ],
+        {0: ("applied", {"CL-26"})},  # capture sends the event, never flips
+    ),
+    "mobile capture": (
+        [{"config": {"client": "mobile"}}, {"op": "capture", "event": "e"}],
+        {0: ("applied", {"MOB-01"})},
+    ),
+    "never": (
+        [{"config": {"person_profiles": "never"}}, {"op": "identify", "distinct_id": "u1"}],
+        {0: ("ignored", {"CL-05"})},  # a person call under never is a documented no-op
+    ),
     "core alias": (
         [{"config": {"client": "core"}}, {"op": "alias", "alias": "a1"}],
         {0: ("applied", {"CL-C4"})},  # core alias remembers nothing
@@ -366,3 +383,17 @@ def test_browser_steps_record_no_mobile_rule() -> None:
     for record in run_objects(script).records:
         assert record.status.value == "applied", record
         assert not {"CL-M2", "CL-M3"} & set(record.rules), record.rules
+
+
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_an_ignored_call_on_a_known_device_returns_the_very_same_world() -> None:
+    """Format §2: an ignored step changes nothing; only the first operation naming a device is
+    bookkeeping (it fixes the device's anonymous id, CL-01), a later ignored call is not."""
+    world = empty_world()
+    world = apply(world, Identify(device="d", distinct_id="u1", timestamp=AT)).world
+    outcome = apply(world, Identify(device="d", distinct_id="u1", timestamp=AT))
+    assert outcome.status is Status.IGNORED
+    assert not outcome.bookkeeping
+    assert outcome.world is world
