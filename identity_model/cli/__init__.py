@@ -16,7 +16,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO, assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
-from identity_model.cli import check, compare, example, explain, imports, price, replay
+from identity_model.cli import (
+    check,
+    compare,
+    dask_engine,
+    example,
+    explain,
+    imports,
+    price,
+    replay,
+)
 from identity_model.cli.exports import add_export_arguments
 from identity_model.cli.runner import (
     EXAMPLE,
@@ -202,33 +211,7 @@ def _parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )
-    engine = replay_cmd.add_argument_group(
-        "engine",
-        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
-        "component, and prints the same report (json, summary); docs/scale.md",
-    )
-    engine.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
-    )
-    engine.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
-    )
-    engine.add_argument(
-        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
-    )
-    engine.add_argument(
-        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
-    )
-    engine.add_argument(
-        "--spill-dir",
-        metavar="DIR",
-        help="(dask) where the partitions are written; a shared folder on a real cluster",
-    )
+    dask_engine.add_arguments(replay_cmd)
     replay_cmd.set_defaults(handler=replay.run)
 
     example_cmd = add(
@@ -297,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
         "amplitude.purchased_mtus=1000); default: each book's default plan",
     )
     # --- end the cross-vendor what-if ---
+    dask_engine.add_arguments(compare_cmd)
     compare_cmd.set_defaults(handler=compare.run)
 
     # --- import (issue #13): a vendor's export as a script of ours -------------------------

@@ -9,6 +9,7 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any, TextIO
 
+from identity_model.cli import dask_engine
 from identity_model.cli.exports import ExportRunner, runner_for
 from identity_model.cli.price import options_given
 from identity_model.cli.runner import (
@@ -193,14 +194,9 @@ def settings_checked(book_name: str | None) -> Callable[[Config], list[Session]]
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     one_session = settings_checked(args.book)
     runner = runner_for(args, overrides(args))
-    if getattr(args, "engine", "local") == "dask":
+    if dask_engine.wanted(args):  # (the engine's flags checked)
         if isinstance(runner, ExportRunner):
-            raise UsageError(
-                "--engine dask replays scripts of ours: write the export as one first "
-                "(identity-model import)"
-            )
-        from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
-
+            raise UsageError(dask_engine.SCRIPTS_ONLY)
         return dask_engine.run(args, runner, out, err, one_session)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain, book=args.book)
