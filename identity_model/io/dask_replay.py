@@ -13,6 +13,11 @@ judged at the end of the whole script (``VendorProfile.at_end``).
 
 The driver holds the identity keys (a map of distinct ids and devices) and, for ``json``, the
 steps; the events go through the spill files. ``docs/scale.md`` says more.
+
+``compare_on_dask`` uses the same pass and partitions for ``compare``: each partition's task
+folds every component under each config (the ``person_profiles`` modes) and sends back, per
+config, sums (usage per month, persons, the feature tally with its persons) and the rejected
+steps.
 """
 
 from __future__ import annotations
