@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from identity_model.cli import _run as run_command  # noqa: E402
 from identity_model.cli import dask_engine  # noqa: E402
 from identity_model.identities import coarse_keys, neutral_identity_keys  # noqa: E402
 from identity_model.io.cases import load_cases  # noqa: E402
-from identity_model.io.dask_replay import replay_on_dask  # noqa: E402
+from identity_model.io.dask_replay import compare_on_dask, replay_on_dask  # noqa: E402
 from identity_model.io.report import build_report, run_objects  # noqa: E402
 from identity_model.io.script import ScriptReader  # noqa: E402
 from identity_model.partition.components import GLOBAL, IdentityComponents  # noqa: E402
@@ -178,6 +179,7 @@ def test_the_command_on_a_local_cluster_prints_the_same_report(tmp_path: Path) -
 
 # --- compare on Dask: every person_profiles mode from the same partitions ------------------
 
+MODES = ("identified_only", "always", "never")
 MONTHS = ["2026-01-20T00:00:00Z", "2026-02-10T00:00:00Z", "2026-03-05T00:00:00Z"]
 
 
@@ -325,3 +327,21 @@ def test_the_compare_command_on_a_local_cluster_prints_the_same(tmp_path: Path) 
     assert [line for line in distributed.stderr.splitlines() if line.startswith(str(script))] == [
         line for line in local.stderr.splitlines() if line.startswith(str(script))
     ]
+
+
+def test_compare_folds_every_mode_from_one_partitioning() -> None:
+    script = list(islice(server_events(visitors=100), 1000))
+    with dask.config.set(scheduler="synchronous"):
+        found = compare_on_dask(
+            _lines(script),
+            ScriptReader(),
+            configs=lambda config: [replace(config, person_profiles=m) for m in MODES],
+            partitions=3,
+        )
+    assert found.components > 20, "the workload must really be split"
+    assert found.partitions == 3
+    assert len(found.modes) == len(MODES)
+    for mode, totals in zip(MODES, found.modes, strict=True):
+        world = run_objects([{"config": {"person_profiles": mode}}, *script]).world
+        assert totals.summary == dict(world.profile.summary(world.state))
+        assert totals.usage == world.usage_by_month()
