@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import islice
@@ -35,6 +36,7 @@ from identity_model.io.cases import load_cases  # noqa: E402
 from identity_model.io.dask_replay import compare_on_dask, replay_on_dask  # noqa: E402
 from identity_model.io.report import build_report, run_objects  # noqa: E402
 from identity_model.io.script import ScriptReader  # noqa: E402
+from identity_model.outcome import Status  # noqa: E402
 from identity_model.partition.components import GLOBAL, IdentityComponents  # noqa: E402
 from identity_model.vendor import vendor_names  # noqa: E402
 from identity_model_spec.strategies import (  # noqa: E402
@@ -103,7 +105,12 @@ def test_generated_scripts_replay_the_same_on_dask(script: list[dict[str, Any]])
     single_run = run_objects(script)
     world = single_run.world
     expected_summary = {**world.profile.summary(world.state), "usage": world.usage.as_json()}
-    assert on_dask(script, want="summary").summary == expected_summary
+    summed = on_dask(script, want="summary")
+    assert summed.summary == expected_summary
+    assert summed.outcomes == Counter(record.status for record in single_run.records)
+    assert [(r.line, r.codes) for r in summed.rejected] == [
+        (r.line, r.codes) for r in single_run.records if r.status is Status.REJECTED
+    ]
 
 
 def test_a_multi_user_workload_splits_into_components_and_replays_the_same() -> None:
@@ -137,6 +144,7 @@ def test_coarse_keys_join_every_reading_of_an_id() -> None:
     assert set(coarse_keys("$device:abc")) & set(coarse_keys("ABC "))
     assert set(coarse_keys("x" * 300)) == set(coarse_keys("x" * 200))
     assert "device\x00laptop" in set(coarse_keys("laptop-anon-3"))
+    assert "device\x00laptop" in set(coarse_keys("$device:laptop-anon-3"))
 
 
 def test_an_operation_links_its_device_and_ids() -> None:

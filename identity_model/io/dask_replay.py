@@ -122,7 +122,10 @@ def _operations(path: str, config: Config) -> Iterator[tuple[int, int, ScriptOp]
 
 
 def fold_partition(path: str, config: Config, end: datetime | None, want: str) -> list[_Part]:
-    """One partition: every component in it replayed alone, in input order; its parts."""
+    """One partition: every component in it replayed alone, in input order; its parts (for
+    ``summary`` one part, the partition's sums: no step is kept but the rejected ones)."""
+    if want != "json":
+        return [_summed_partition(path, config, end)]
     sessions: dict[int, Session] = {}
     positions: dict[int, list[int]] = {}
     records: dict[int, list[StepRecord]] = {}
@@ -137,6 +140,32 @@ def fold_partition(path: str, config: Config, end: datetime | None, want: str) -
     for component, session in sessions.items():
         parts.append(_part(session, positions[component], records.pop(component), end, want))
     return parts
+
+
+def _summed_partition(path: str, config: Config, end: datetime | None) -> _Part:
+    """``summary``: the partition's counts, each component judged at the end of the whole
+    script; memory grows with the partition's identities, not its events."""
+    sessions: dict[int, Session] = {}
+    outcomes: Counter[str] = Counter()
+    rejected: list[StepRecord] = []
+    for _, component, item in _operations(path, config):
+        session = sessions.get(component)
+        if session is None:
+            session = sessions[component] = Session(empty_world(config))
+        record = record_of(session, item)
+        outcomes[record.status.value] += 1
+        if record.status is Status.REJECTED:
+            rejected.append(replace(record, event=None))
+    profile = vendor_named(config.vendor)
+    summary: dict[str, Any] = {}
+    usage: dict[str, Any] = {}
+    for session in sessions.values():
+        state = session.world.state
+        if end is not None:
+            state = profile.at_end(state, end)
+        summary = add_counts(summary, profile.summary(state))
+        usage = add_counts(usage, total_usage(profile.usage(state)).as_json())
+    return _Part(rejected=rejected, outcomes=dict(outcomes), summary=summary, usage=usage)
 
 
 def _part(
