@@ -80,7 +80,7 @@ def wanted(args: argparse.Namespace) -> bool:
         value = getattr(args, name, None)
         if value is not None and value < 1:
             raise UsageError(f"--{name} {value}: at least 1")
-    if args.scheduler is not None and args.workers is not None:
+    if getattr(args, "scheduler", None) is not None and getattr(args, "workers", None) is not None:
         raise UsageError(
             "--workers sizes a LocalCluster; with --scheduler the cluster's own workers fold"
         )
