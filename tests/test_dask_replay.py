@@ -353,3 +353,18 @@ def test_compare_folds_every_mode_from_one_partitioning() -> None:
         world = run_objects([{"config": {"person_profiles": mode}}, *script]).world
         assert totals.summary == dict(world.profile.summary(world.state))
         assert totals.usage == world.usage_by_month()
+
+
+@pytest.mark.parametrize("vendor", ["amplitude", "mixpanel"])
+def test_a_vendor_with_a_shared_ingestion_clock_replays_as_one_component(vendor: str) -> None:
+    """The month an event counts in depends on the latest time of any user's events so far
+    (AMP-13, D-MIX-9): a backfilled event of one user counts in the month another user's
+    later event reached."""
+    script = [
+        {"config": {"vendor": vendor}},
+        {"op": "ingest", "event": "e", "distinct_id": "a", "timestamp": "2026-02-01T00:00:00Z"},
+        {"op": "ingest", "event": "e", "distinct_id": "b", "timestamp": "2026-01-15T00:00:00Z"},
+    ]
+    run = on_dask(script)
+    assert run.components == 1
+    assert run.report == single(script)
