@@ -15,7 +15,7 @@ Memory: for the single process, its peak resident set (``wait4``); for Dask, the
 ``psutil``) and, in brackets, the largest single process (``wait4``).
 
 The workload is streamed to a file (``--folder``, default a temporary folder; 10M events are
-about 1.1 GB, and the Dask run spills up to twice as much more) and generated once, at the
+about 1.1 GB; the Dask run spills about 3 GB more at its peak) and generated once, at the
 largest size: each smaller size is a copy of the first lines of that file (the generator is
 deterministic, so a prefix is exactly the smaller workload).
 
