@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,20 @@ sys.path.insert(0, str(HERE))
 from workload import server_events  # noqa: E402
 
 
-def write_workload(path: Path, size: int, visitors: int | None) -> int:
-    """Writes ``size`` lines; returns the number of distinct ids in them."""
+def write_workload(path: Path, size: int, visitors: int | None, *, timestamps: bool = False) -> int:
+    """Writes ``size`` lines; returns the number of distinct ids in them. ``timestamps``:
+    every line has one, as a real export's lines do (``2026-01-01T00:00:00.250Z``, a quarter
+    second apart), so the timestamp parsing of both sides is measured too."""
     ids: set[str] = set()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     with path.open("w", encoding="utf-8") as handle:
-        for line in islice(server_events(visitors=visitors), size):
-            ids.add(line["distinct_id"])
-            handle.write(json.dumps(line, separators=(",", ":")) + "\n")
+        for number, event in enumerate(islice(server_events(visitors=visitors), size)):
+            ids.add(event["distinct_id"])
+            if timestamps:
+                moment = start + timedelta(milliseconds=250 * number)
+                stamp = moment.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
+                event = {**event, "timestamp": stamp}  # noqa: PLW2901 (the line as written)
+            handle.write(json.dumps(event, separators=(",", ":")) + "\n")
     return len(ids)
 
 
@@ -75,10 +83,17 @@ def baseline(path: Path) -> list[str]:
 
 
 def run_sizes(
-    sizes: list[int], visitors: int | None, folder: Path, repeat: int, with_json: bool
+    sizes: list[int],
+    visitors: int | None,
+    folder: Path,
+    repeat: int,
+    with_json: bool,
+    *,
+    timestamps: bool = False,
 ) -> None:
     print(
         f"cores: {os.cpu_count()}; visitors: {visitors or 'a new visitor per visit'}; "
+        f"{'a timestamp on every line; ' if timestamps else ''}"
         f"{repeat} interleaved pairs per size, medians; ev/s per core (CPU time)"
     )
     header = f"{'events':>10} {'ids':>9} | {'model s':>8} {'ev/s':>9} {'MB':>6} |"
@@ -86,7 +101,7 @@ def run_sizes(
     print(header + (f" | {'json s':>7} {'MB':>6}" if with_json else ""))
     for size in sizes:
         path = folder / f"workload-{size}.jsonl"
-        ids = write_workload(path, size, visitors)
+        ids = write_workload(path, size, visitors, timestamps=timestamps)
         runs: list[tuple[float, int, float, int]] = []
         for _ in range(repeat):
             base_time, base_mb, base_summary = measure(baseline(path))
@@ -154,6 +169,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="interleaved pairs per size")
     parser.add_argument("--json", action="store_true", help="also replay --format json")
     parser.add_argument(
+        "--timestamps", action="store_true", help="a timestamp on every line (real exports)"
+    )
+    parser.add_argument(
         "--oracle-events",
         type=int,
         default=200_000,
@@ -164,7 +182,14 @@ def main() -> None:
         if args.memory_curve:
             memory_curve(Path(folder))
             return
-        run_sizes(args.sizes, args.visitors, Path(folder), args.repeat, args.json)
+        run_sizes(
+            args.sizes,
+            args.visitors,
+            Path(folder),
+            args.repeat,
+            args.json,
+            timestamps=args.timestamps,
+        )
     if args.oracle_events:
         oracle_ratio(args.oracle_events, args.repeat)
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol, Self, TypeAlias, TypeVar
 
 from identity_model.errors import Code, IdentityError
 from identity_model.fields import Fields
-from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object
+from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, freeze, freeze_object, seal
 
 DEFAULT_DEVICE = "default"
 
@@ -142,25 +142,25 @@ class Ingest:
         timestamp: datetime,
         properties: dict[str, Json] | None,
         *,
-        arrays: bool,
+        nested: bool,
     ) -> Ingest:
         """An ``ingest`` read from a script line by the reader's fast lane (``io.fastread``):
         the fields are checked already (an aware UTC timestamp, a string event, JSON values
-        decoded from the line) and ``properties`` is a dict nobody else holds. Without arrays
-        in the line (``arrays``), only its top level is frozen here (a read-only view, no
-        copy): nested objects are frozen where a rule keeps them (``jsontypes.kept``). Equal
-        to ``Ingest(...)`` of the same values (whose arrays become tuples)."""
+        decoded from the line) and ``properties`` is a dict nobody else holds. When it holds
+        no object or array (not ``nested``) a read-only view of it is frozen already (no
+        copy); otherwise it is frozen through, as ``Ingest(...)`` freezes it: the operation,
+        and the ``sent`` of the events it makes, can be handed to anyone. Equal to
+        ``Ingest(...)`` of the same values (whose arrays become tuples)."""
         op = object.__new__(cls)
-        _set = object.__setattr__
-        _set(op, "distinct_id", distinct_id if type(distinct_id) is str else freeze(distinct_id))
-        _set(op, "event", event)
-        _set(op, "timestamp", timestamp)
+        _SET_INGEST_ID(op, distinct_id if type(distinct_id) is str else freeze(distinct_id))
+        _SET_INGEST_EVENT(op, event)
+        _SET_INGEST_TIMESTAMP(op, timestamp)
         if not properties:
-            _set(op, "properties", EMPTY_OBJECT)
-        elif arrays:
-            _set(op, "properties", freeze_object(properties))
+            _SET_INGEST_PROPERTIES(op, EMPTY_OBJECT)
+        elif nested:
+            _SET_INGEST_PROPERTIES(op, seal(properties))
         else:
-            _set(op, "properties", MappingProxyType(properties))
+            _SET_INGEST_PROPERTIES(op, MappingProxyType(properties))
         return op
 
     @classmethod
@@ -181,6 +181,12 @@ class Ingest:
             properties=fields.obj("properties") or {},
             timestamp=timestamp,
         )
+
+
+# ``Ingest``'s slots, written directly by ``read_plain`` (one per line of the fast lane, #10)
+_SET_INGEST_ID, _SET_INGEST_EVENT, _SET_INGEST_TIMESTAMP, _SET_INGEST_PROPERTIES = (
+    Ingest.__dict__[name].__set__ for name in ("distinct_id", "event", "timestamp", "properties")
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

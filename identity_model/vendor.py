@@ -8,11 +8,14 @@ decision)`` applies the facts and returns the next state. ``apply(world, op)`` i
 then, only when applied, ``evolve``: a rejected or ignored operation returns the very same
 state object, because nothing else is possible.
 
-Vendors register themselves with ``register_vendor(profile)`` when their module is imported:
-the built-in ones when ``identity_model`` is (its ``__init__`` imports ``identity_model.vendors``);
-others when ``vendor_named`` first meets an unknown name and imports the modules named in the
-environment variable ``IDENTITY_MODEL_VENDORS`` (comma-separated) and the entry points of the
-group ``identity_model.vendors`` (see docs/architecture.md).
+Vendors register themselves with ``register_vendor(profile)`` when their module is imported.
+A package may also name a vendor before importing it (``register_vendor_module(name, module)``):
+the built-in ones are named so when ``identity_model`` is imported (its ``__init__`` imports
+``identity_model.vendors``), and each is imported the first time it is looked up, so a run
+under one vendor loads no other (#10: start-up time). Other vendors are found when
+``vendor_named`` first meets an unknown name and imports the modules named in the environment
+variable ``IDENTITY_MODEL_VENDORS`` (comma-separated) and the entry points of the group
+``identity_model.vendors`` (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ __all__ = [
     "StepRecord",
     "VendorProfile",
     "register_vendor",
+    "register_vendor_module",
     "vendor_named",
     "vendor_names",
 ]
@@ -372,6 +376,7 @@ class ProfileBase(ABC, Generic[S, F]):
 # --- the registry ------------------------------------------------------------------------------
 
 _PROFILES: dict[str, VendorProfile[Any, Any]] = {}
+_MODULES: dict[str, str] = {}  # a vendor's name -> the module whose import registers it
 _plugins_loaded = False
 
 
@@ -382,6 +387,16 @@ def register_vendor(profile: VendorProfile[S, F]) -> VendorProfile[S, F]:
         raise ValueError(f"vendor {profile.name!r} is already registered")
     _PROFILES[profile.name] = profile
     return profile
+
+
+def register_vendor_module(name: str, module: str) -> None:
+    """Name a vendor whose ``module`` registers it when imported, without importing it yet:
+    ``vendor_named(name)`` imports it the first time (a package of many vendors pays, at
+    start-up, only for the one a run uses)."""
+    known = _MODULES.get(name)
+    if known is not None and known != module:
+        raise ValueError(f"vendor {name!r} is already registered (by {known})")
+    _MODULES[name] = module
 
 
 def _load_plugins() -> None:
@@ -404,6 +419,9 @@ def vendor_named(name: str) -> VendorProfile[Any, Any]:
     """The registered vendor called ``name``; ``IdentityError`` (``invalid_operation``) when
     there is none."""
     profile = _PROFILES.get(name)
+    if profile is None and name in _MODULES:
+        importlib.import_module(_MODULES[name])
+        profile = _PROFILES.get(name)
     if profile is None:
         _load_plugins()
         profile = _PROFILES.get(name)
@@ -416,6 +434,6 @@ def vendor_named(name: str) -> VendorProfile[Any, Any]:
 
 
 def vendor_names() -> tuple[str, ...]:
-    """Every registered vendor's name, sorted."""
+    """Every registered vendor's name, sorted (named ones included, not imported)."""
     _load_plugins()
-    return tuple(sorted(_PROFILES))
+    return tuple(sorted(_PROFILES.keys() | _MODULES.keys()))

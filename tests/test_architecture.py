@@ -115,3 +115,15 @@ def test_importing_the_core_loads_no_vendor() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_each_built_in_vendor_name_is_its_profiles_name() -> None:
+    """The built-in vendors are named before they are imported (``register_vendor_module``):
+    each name must be the one its package registers."""
+    import importlib  # noqa: PLC0415
+
+    from identity_model.vendors import Vendor  # noqa: PLC0415
+
+    for vendor in Vendor:
+        package = importlib.import_module(f"identity_model.vendors.{vendor.value}")
+        assert package.PROFILE.name == vendor.value

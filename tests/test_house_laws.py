@@ -38,6 +38,7 @@ from identity_model import (
 from identity_model.io.books import load_price_book
 from identity_model.io.rules import rules
 from identity_model.rules import rule_ids
+from identity_model.world import keeping_events
 from identity_model_spec.strategies import customerio_scripts, mixed_scripts
 from identity_model_spec.strategies_segment import segment_scripts  # Segment (issue #14)
 
@@ -100,6 +101,39 @@ def test_nothing_reachable_from_a_world_can_be_changed(script: list[dict[str, An
     for value in reachable(end):
         with pytest.raises((AttributeError, TypeError)):
             value.__setattr__("seq", 1)
+        if hasattr(value, "__getitem__") and not isinstance(value, type):
+            with pytest.raises(TypeError):
+                value["x"] = 1  # type: ignore[index]
+            assert not hasattr(value, "append")
+
+
+def _nested_properties() -> st.SearchStrategy[dict[str, Any]]:
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3))
+    values = st.recursive(
+        leaves,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=6,
+    )
+    return st.dictionaries(st.sampled_from(["$set", "$set_once", "a", "b", "[x]"]), values)
+
+
+@given(st.lists(_nested_properties(), min_size=1, max_size=4))
+def test_nothing_reachable_from_a_line_read_the_fast_way_can_be_changed(
+    properties: list[dict[str, Any]],
+) -> None:
+    """The reader's fast lane decodes a line into values nobody else holds and freezes them in
+    place (#10): the operation, its events' ``sent`` and the world it makes are all frozen,
+    nested objects and arrays included."""
+    reader = ScriptReader()
+    ops = []
+    for number, props in enumerate(properties, start=1):
+        line = {"op": "ingest", "distinct_id": "u", "event": "e", "properties": props}
+        item = reader.read_bytes(number, json.dumps(line).encode())
+        assert isinstance(item, ScriptOp)
+        ops.append(item.op)
+    session = Session(keeping_events(empty_world(reader.config), True))
+    events = [session.apply(op).event for op in ops]
+    for value in reachable((tuple(ops), tuple(events), session.world)):
         if hasattr(value, "__getitem__") and not isinstance(value, type):
             with pytest.raises(TypeError):
                 value["x"] = 1  # type: ignore[index]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from identity_model import (
     BadLine,
@@ -124,3 +126,30 @@ def test_parse_timestamp_refuses_non_rfc3339(text: object) -> None:
     with pytest.raises(IdentityError) as error:
         parse_timestamp(text)
     assert error.value.code is Code.INVALID_OPERATION
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+    ),
+    st.integers(min_value=0, max_value=9),
+    st.sampled_from(["Z", "z", "+00:00", "-00:00", "+01:30"]),
+    st.sampled_from(["T", "t", " "]),
+)
+def test_the_utc_shortcut_reads_what_the_general_way_reads(
+    moment: datetime, digits: int, offset: str, separator: str
+) -> None:
+    """``parse_timestamp`` reads ``...Z`` with fromisoformat directly: it must give the very
+    value the regex-and-offset way gives, for every fraction length (truncated past six)."""
+    fraction = f"{moment.microsecond:06d}{moment.microsecond % 1000:03d}"[:digits]
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    clock = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    text = day + separator + clock + ("." + fraction if digits else "") + offset
+    expected = datetime.fromisoformat(
+        f"{day}T{clock}{('.' + fraction[:6]) if digits else ''}"
+        + ("+00:00" if offset in ("Z", "z") else offset)
+    ).astimezone(UTC)
+    parsed = parse_timestamp(text)
+    assert parsed == expected
+    assert parsed.tzinfo is UTC

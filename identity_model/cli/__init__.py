@@ -9,6 +9,7 @@ or checks failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,16 +17,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO, assert_never
 
 from identity_model.billing.pricing import DEFAULT_BOOK, MAX_EVENTS_PER_MONTH, InvoiceModel
-from identity_model.cli import (
-    check,
-    compare,
-    dask_engine,
-    example,
-    explain,
-    imports,
-    price,
-    replay,
-)
 from identity_model.cli.exports import add_export_arguments
 from identity_model.cli.runner import (
     EXAMPLE,
@@ -148,7 +139,47 @@ def _price_flag(command: argparse.ArgumentParser, item: PriceInput) -> None:
             assert_never(item.kind)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (its first word that is not an option), if any."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and the Dask engine's flags (replay, compare; checked by
+    ``cli/dask_engine.py``)."""
+    engine = parser.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report; docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
+    )
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; what costs imports (every vendor's price flags, the registered vendors'
+    names, which read the entry points) is built only for the ``command`` that needs it, so
+    ``replay`` under one vendor loads no other (#10: start-up time)."""
     parser = _Parser(
         prog="identity-model",
         description=(
@@ -211,8 +242,8 @@ def _parser() -> argparse.ArgumentParser:
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )
-    dask_engine.add_arguments(replay_cmd)
-    replay_cmd.set_defaults(handler=replay.run)
+    _engine_arguments(replay_cmd)
+    replay_cmd.set_defaults(handler="replay")
 
     example_cmd = add(
         "example",
@@ -221,11 +252,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     example_cmd.add_argument(
         "--name",
-        choices=example_names(),
+        choices=example_names() if command == "example" else None,  # (read from the package)
         default=EXAMPLE.removesuffix(".jsonl"),
         help="which example (vendors: the cross-vendor worked example, for compare --vendors)",
     )
-    example_cmd.set_defaults(handler=example.run)
+    example_cmd.set_defaults(handler="example")
 
     explain_cmd = add(
         "explain",
@@ -233,7 +264,7 @@ def _parser() -> argparse.ArgumentParser:
         "examples:\n  identity-model explain SV-14 CL-13\n  identity-model explain      every rule",
     )
     explain_cmd.add_argument("rules", nargs="*", metavar="RULE", help="rule ids such as SV-14")
-    explain_cmd.set_defaults(handler=explain.run)
+    explain_cmd.set_defaults(handler="explain")
 
     compare_cmd = add(
         "compare",
@@ -264,7 +295,9 @@ def _parser() -> argparse.ArgumentParser:
     compare_cmd.add_argument(
         "--vendors",
         metavar="V1,V2,...",
-        help=f"compare vendors instead of modes (registered: {', '.join(vendor_names())})",
+        help="compare vendors instead of modes (registered: "
+        + (", ".join(vendor_names()) if command == "compare" else "see identity-model compare -h")
+        + ")",
     )
     compare_cmd.add_argument(
         "--person-profiles",
@@ -280,8 +313,8 @@ def _parser() -> argparse.ArgumentParser:
         "amplitude.purchased_mtus=1000); default: each book's default plan",
     )
     # --- end the cross-vendor what-if ---
-    dask_engine.add_arguments(compare_cmd)
-    compare_cmd.set_defaults(handler=compare.run)
+    _engine_arguments(compare_cmd)
+    compare_cmd.set_defaults(handler="compare")
 
     # --- import (issue #13): a vendor's export as a script of ours -------------------------
     import_cmd = add(
@@ -299,7 +332,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=_person_profiles(),
         help="write a config line with this person_profiles mode",
     )
-    import_cmd.set_defaults(handler=imports.run)
+    import_cmd.set_defaults(handler="imports")
     # --- end of import ------------------------------------------------------------------
 
     check_cmd = add(
@@ -320,7 +353,7 @@ def _parser() -> argparse.ArgumentParser:
         default="identity_model.conformance:run",
         help="the adapter under test, module:function (the current directory is importable)",
     )
-    check_cmd.set_defaults(handler=check.run)
+    check_cmd.set_defaults(handler="check")
 
     price_cmd = add(
         "price",
@@ -335,22 +368,25 @@ def _parser() -> argparse.ArgumentParser:
         "the chosen vendor does not read is a usage error.",
     )
     # --- vendor books (issue #14): the flags are the priced vendors' price_inputs ---
-    price_cmd.add_argument(
-        "--vendor",
-        choices=price.priced_vendors(),
-        default=DEFAULT_VENDOR,
-        help=f"whose book (default {DEFAULT_VENDOR})",
-    )
-    for item in price.all_inputs().values():
-        _price_flag(price_cmd, item)
+    if command == "price":  # (every vendor is imported to know its flags)
+        from identity_model.cli import price  # noqa: PLC0415
+
+        price_cmd.add_argument(
+            "--vendor",
+            choices=price.priced_vendors(),
+            default=DEFAULT_VENDOR,
+            help=f"whose book (default {DEFAULT_VENDOR})",
+        )
+        for item in price.all_inputs().values():
+            _price_flag(price_cmd, item)
     # --- end vendor books ---
     price_cmd.add_argument("--format", choices=("text", "json"), default="text")
-    price_cmd.set_defaults(handler=price.run)
+    price_cmd.set_defaults(handler="price")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = _parser(_command_of(sys.argv[1:] if argv is None else argv))
 
     def command(out: TextIO, err: TextIO) -> int:
         try:
@@ -366,7 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        code: int = args.handler(args, out, err)
+        # The command's module is imported only now: one command's imports, not all of them.
+        handler = importlib.import_module(f"identity_model.cli.{args.handler}").run
+        code: int = handler(args, out, err)
     except UsageError as error:
         err.write(f"identity-model: {printable(str(error))}\n")
         return EXIT_USAGE

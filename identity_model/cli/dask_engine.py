@@ -36,37 +36,6 @@ NOT_VENDORS = (
 ENGINE_FLAGS = ("scheduler", "workers", "partitions", "spill_dir")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--engine``, ``--scheduler``, ``--workers``, ``--partitions``, ``--spill-dir``."""
-    engine = parser.add_argument_group(
-        "engine",
-        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
-        "component, and prints the same report; docs/scale.md",
-    )
-    engine.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
-    )
-    engine.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
-    )
-    engine.add_argument(
-        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
-    )
-    engine.add_argument(
-        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
-    )
-    engine.add_argument(
-        "--spill-dir",
-        metavar="DIR",
-        help="(dask) where the partitions are written; a shared folder on a real cluster",
-    )
-
-
 def wanted(args: argparse.Namespace) -> bool:
     """Whether the command runs on Dask; the engine's flags checked first (usage errors)."""
     engine = getattr(args, "engine", "local")

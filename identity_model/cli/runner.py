@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from decimal import Decimal
-from importlib import resources
 from typing import IO, Any, TextIO
 
 from identity_model.billing.pricing import PriceBook
@@ -26,8 +25,8 @@ from identity_model.io.books import load_price_book
 from identity_model.io.limits import TooLong, capped_lines
 from identity_model.io.report import iter_records, record_of, record_of_step
 from identity_model.io.script import ScriptItem, ScriptOp, ScriptReader
-from identity_model.operations import Config
-from identity_model.outcome import Status, StepRecord
+from identity_model.operations import Config, Operation
+from identity_model.outcome import Status, Step, StepRecord
 from identity_model.reducers import Session
 
 EXIT_OK = 0
@@ -39,6 +38,8 @@ EXAMPLE = "first-visit.jsonl"  # the built-in example (replay with no file)
 
 def example_names() -> tuple[str, ...]:
     """The shipped example scripts by name (``identity-model example --name NAME``)."""
+    from importlib import resources  # noqa: PLC0415 (slow to import: only where used, #10)
+
     folder = resources.files("identity_model") / "examples"
     return tuple(
         sorted(
@@ -60,6 +61,8 @@ class RefusedRun(Exception):
 
 def example_bytes(name: str = EXAMPLE) -> bytes:
     """A shipped example script (``first-visit.jsonl`` or a name from ``example_names``)."""
+    from importlib import resources  # noqa: PLC0415 (slow to import: only where used, #10)
+
     file = name if name.endswith(".jsonl") else f"{name}.jsonl"
     return (resources.files("identity_model") / "examples" / file).read_bytes()
 
@@ -85,13 +88,16 @@ def _open_binary(
 def _lines(handle: IO[bytes] | None, size: int | None, err: TextIO) -> Iterator[bytes | TooLong]:
     """Raw lines, a line past 64 MiB as ``TooLong`` (never held whole); a progress bar on a
     terminal for big inputs."""
-    source: Iterable[bytes | TooLong] = (
-        capped_lines(handle) if handle is not None else example_bytes().splitlines(keepends=True)
-    )
-    show = err.isatty() and (size is None or size >= PROGRESS_MIN_BYTES) and handle is not None
-    if not show:
-        yield from source
-        return
+    if handle is None:
+        return iter(example_bytes().splitlines(keepends=True))
+    if err.isatty() and (size is None or size >= PROGRESS_MIN_BYTES):
+        return _with_progress(capped_lines(handle), size, err)
+    return capped_lines(handle)  # (no generator around it: one resume less per line, #10)
+
+
+def _with_progress(
+    source: Iterator[bytes | TooLong], size: int | None, err: TextIO
+) -> Iterator[bytes | TooLong]:
     from rich.progress import Progress  # noqa: PLC0415 (only where a terminal shows it)
 
     done = 0
@@ -175,18 +181,14 @@ class Runner:
         self, handle: IO[bytes] | None, size: int | None, err: TextIO
     ) -> Iterator[bytes | TooLong]:
         """The input's lines; a read that fails midway is an ``io_error`` naming the input."""
-        lines = _lines(handle, size, err)
-        while True:
-            try:
-                raw = next(lines)
-            except StopIteration:
-                return
-            except OSError as error:
-                where = "standard input" if self.path == "-" else self.label
-                raise IdentityError(
-                    Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
-                ) from None
-            yield raw
+        try:
+            # (an error of whoever reads these lines is never raised in here: only reading's)
+            yield from _lines(handle, size, err)
+        except OSError as error:
+            where = "standard input" if self.path == "-" else self.label
+            raise IdentityError(
+                Code.IO_ERROR, f"{where}: cannot read: {error.strerror or error}"
+            ) from None
 
     def _item(
         self, number: int, raw: bytes | TooLong, on_comment: Callable[[str], None] | None
@@ -261,13 +263,15 @@ class Runner:
         rejected lines, but a step record is made only for a rejected step (the hot path of
         ``--format summary``, #10)."""
         sessions: Sequence[Session] | None = None
+        apply: Callable[[Operation], Step] | None = None  # the one session's, when only one
         counts = dict.fromkeys(Status, 0)
         rejected = Status.REJECTED
         for item in self.items(err, on_comment):
             if sessions is None:
                 sessions = open_once(self.config)
-            if type(item) is ScriptOp and len(sessions) == 1:
-                step = sessions[0].apply(item.op)
+                apply = sessions[0].trusted_apply() if len(sessions) == 1 else None
+            if type(item) is ScriptOp and apply is not None:
+                step = apply(item.op)
                 status = step.status
                 counts[status] += 1
                 if status is rejected:

@@ -4,22 +4,23 @@ vendor) by name, users' own from a JSON file."""
 from __future__ import annotations
 
 import json
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK
-from identity_model.billing.amplitude import AmplitudeBook, parse_book
-from identity_model.billing.mixpanel import BOOK as MIXPANEL_BOOK  # issue #14
-from identity_model.billing.mixpanel import MixpanelBook
-from identity_model.billing.mixpanel import parse_book as parse_mixpanel_book
 from identity_model.billing.pricing import DEFAULT_BOOK, PriceBook, parse_price_book
 from identity_model.errors import Code, IdentityError
 from identity_model.io.limits import JsonRefused, loads_line
 
+if TYPE_CHECKING:  # (imported where used: a run under one vendor loads no other's book, #10)
+    from importlib.resources.abc import Traversable
+
+    from identity_model.billing.amplitude import AmplitudeBook
+    from identity_model.billing.mixpanel import MixpanelBook
+
 
 def _folder() -> Traversable:
+    from importlib import resources  # noqa: PLC0415 (slow to import: only when a book is read)
+
     return resources.files("identity_model.billing") / "price_books"
 
 
@@ -72,6 +73,9 @@ def load_price_book(name_or_path: str = DEFAULT_BOOK) -> PriceBook:
 
 def load_amplitude_book() -> AmplitudeBook:
     """The shipped Amplitude book (Starter and Plus), ``billing/price_books/amplitude-2026``."""
+    from identity_model.billing.amplitude import BOOK as AMPLITUDE_BOOK  # noqa: PLC0415
+    from identity_model.billing.amplitude import parse_book  # noqa: PLC0415
+
     entry = _folder() / f"{AMPLITUDE_BOOK}.json"
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
@@ -102,4 +106,7 @@ def shipped_book_data(name: str) -> Any:
 
 def load_mixpanel_book() -> MixpanelBook:
     """The shipped Mixpanel book (Free, Growth, add-ons): ``mixpanel-events-2026``."""
+    from identity_model.billing.mixpanel import BOOK as MIXPANEL_BOOK  # noqa: PLC0415
+    from identity_model.billing.mixpanel import parse_book as parse_mixpanel_book  # noqa: PLC0415
+
     return parse_mixpanel_book(shipped_book_data(MIXPANEL_BOOK))

@@ -38,7 +38,9 @@ def _constant(name: str) -> Any:
     raise JsonRefused(Code.INVALID_OPERATION, f"not JSON: {name} is not a JSON number")
 
 
-def _float(text: str) -> float:
+def json_float(text: str) -> float:
+    """A JSON number with a fraction or exponent, refused (``limit_exceeded``) when a 64-bit
+    float cannot hold it: infinity, or zero for a number that is not zero."""
     value = float(text)
     # 1e999 would be infinity, 1e-999 zero: never a silently different number.
     if math.isinf(value) or (value == 0 and _NONZERO.search(text.lower().partition("e")[0])):
@@ -64,7 +66,9 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 # One decoder for every line: json.loads with hooks would build a new one per call.
-_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float, object_pairs_hook=_pairs)
+_DECODER = json.JSONDecoder(
+    parse_constant=_constant, parse_float=json_float, object_pairs_hook=_pairs
+)
 
 
 def loads_line(text: str) -> Any:

@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import TypeGuard
 
 from msgspec import Struct
 
@@ -75,7 +76,7 @@ class CapturedId(Struct, frozen=True, kw_only=True, gc=False):
 PLAIN_ID_RULES: tuple[RuleId, ...] = ("SV-01",)
 
 
-def is_plain_distinct_id(raw: Json) -> bool:
+def is_plain_distinct_id(raw: Json) -> TypeGuard[str]:
     """A root id that capture takes as it is (SV-01 only): a string, not blank at its start,
     no NUL, not too long. ``capture_distinct_id`` of it is the id itself, with no code."""
     return (
@@ -89,7 +90,6 @@ def is_plain_distinct_id(raw: Json) -> bool:
 def capture_distinct_id(raw: Json, properties: JsonObject) -> CapturedId:
     """SV-01..SV-04: the root id, else ``properties.distinct_id``; stringified, cleaned, cut."""
     if is_plain_distinct_id(raw):
-        assert isinstance(raw, str)
         return CapturedId(distinct_id=raw, codes=(), rules=PLAIN_ID_RULES)
     rules: list[RuleId] = [*PLAIN_ID_RULES]
     value: object = raw

@@ -215,7 +215,6 @@ def ingest(view: View, op: Ingest, device: str | None = None) -> tuple[Step, Fac
     id_rules: tuple[RuleId, ...]
     id_codes: tuple[Code, ...]
     if is_plain_distinct_id(raw_id):  # the common id, taken as it is (no CapturedId made)
-        assert isinstance(raw_id, str)
         distinct_id, id_rules, id_codes = raw_id, PLAIN_ID_RULES, ()
     else:
         captured = capture_distinct_id(raw_id, properties)

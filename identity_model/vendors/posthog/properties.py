@@ -65,6 +65,7 @@ EVENT_TO_PERSON_PROPERTIES = (
     "li_fat_id", "mc_cid", "igshid", "ttclid", "rdt_cid", "irclid", "_kx", "epik", "qclid", "sccid",
 )  # fmt: skip
 _INITIAL_KEYS = {key: "$initial_" + key.replace("$", "", 1) for key in EVENT_TO_PERSON_PROPERTIES}
+_LIFTED_KEYS = frozenset(EVENT_TO_PERSON_PROPERTIES)
 _SERVER_HOST_KEYS = frozenset({"$os", "$os_version"})
 # `FILTERED_PERSON_UPDATE_PROPERTIES`: a change of these alone never rewrites a person.
 FILTERED_PROPERTIES = frozenset(
@@ -85,6 +86,8 @@ FILTERED_PROPERTIES = frozenset(
 def lift_event_properties(properties: JsonObject) -> JsonObject:
     """``personInitialAndUTMProperties``: listed event properties into `$set` (unless there)
     and, when not null, into `$set_once` as `$initial_<name>` (unless there)."""
+    if _LIFTED_KEYS.isdisjoint(properties):  # the common event: none of them (one C call)
+        return properties
     found = [key for key in EVENT_TO_PERSON_PROPERTIES if key in properties]
     if properties.get("$is_server") is True:  # a server SDK's host OS is not the user's
         found = [key for key in found if key not in _SERVER_HOST_KEYS]
@@ -102,6 +105,9 @@ def lift_event_properties(properties: JsonObject) -> JsonObject:
 
 def js_same(a: Json, b: Json) -> bool:
     """JavaScript ``a === b`` for JSON values: objects and arrays are never the same."""
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is int or kind is float):
+        return a == b  # the common pair, before the slower checks below (the same answer)
     if isinstance(a, Mapping | list | tuple) or isinstance(b, Mapping | list | tuple):
         return False
     if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
@@ -114,10 +120,12 @@ def js_same(a: Json, b: Json) -> bool:
 def worth_writing(current: PersonProperties, updates: PropertyUpdates) -> bool:
     """``getPersonUpdateOutcome`` for an ordinary event on an existing person: a new key, a
     changed value of a key outside ``FILTERED_PROPERTIES``, or an `$unset` of a present key."""
-    if any(key in current for key in updates.unset):
-        return True
-    if any(key not in current for key in updates.set_once):
-        return True
+    for key in updates.unset:
+        if key in current:
+            return True
+    for key in updates.set_once:
+        if key not in current:
+            return True
     for key, value in updates.set.items():
         if key not in current:
             return True
