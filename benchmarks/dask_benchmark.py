@@ -228,7 +228,7 @@ def main() -> None:
         if size == small:
             continue
         print(
-            f"{name}: x{size / small:.0f} events ({small} -> {size}): single x"
+            f"{name}: x{size / small:g} events ({small} -> {size}): single x"
             f"{single.seconds / single_0.seconds:.1f} time, x"
             f"{single.largest_mb / single_0.largest_mb:.1f} memory; dask x"
             f"{dask.seconds / dask_0.seconds:.1f} time, x{dask.tree_mb / dask_0.tree_mb:.1f} memory"
