@@ -23,10 +23,12 @@ import struct
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
+
+from msgspec import structs
 
 from identity_model.events import total_usage
 from identity_model.io.limits import TooLong
@@ -134,7 +136,9 @@ def _part(
     state = session.world.state
     if end is not None:
         state = profile.at_end(state, end)
-    rejected = [replace(record, event=None) for record in local if record.status is Status.REJECTED]
+    rejected = [
+        structs.replace(record, event=None) for record in local if record.status is Status.REJECTED
+    ]
     outcomes = dict(Counter(record.status.value for record in local))
     if want == "json":
         return _Part(
