@@ -34,6 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from msgspec import structs
+
 from identity_model.billing.eligibility import CAPABILITIES, Feature, FeatureTally
 from identity_model.events import total_usage
 from identity_model.io.limits import TooLong
@@ -155,7 +157,7 @@ def _summed_partition(path: str, config: Config, end: datetime | None) -> _Part:
         record = record_of(session, item)
         outcomes[record.status.value] += 1
         if record.status is Status.REJECTED:
-            rejected.append(replace(record, event=None))
+            rejected.append(structs.replace(record, event=None))
     profile = vendor_named(config.vendor)
     summary: dict[str, Any] = {}
     usage: dict[str, Any] = {}
@@ -176,7 +178,9 @@ def _part(
     state = session.world.state
     if end is not None:
         state = profile.at_end(state, end)
-    rejected = [replace(record, event=None) for record in local if record.status is Status.REJECTED]
+    rejected = [
+        structs.replace(record, event=None) for record in local if record.status is Status.REJECTED
+    ]
     outcomes = dict(Counter(record.status.value for record in local))
     if want == "json":
         return _Part(
@@ -416,7 +420,7 @@ class _ModesFold:
             record = record_of(session, item)
             self.outcomes[number][record.status.value] += 1
             if record.status is Status.REJECTED:
-                self.rejected[number].append(replace(record, event=None))
+                self.rejected[number].append(structs.replace(record, event=None))
             event = record.event
             if event is None:
                 continue
