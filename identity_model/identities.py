@@ -61,9 +61,12 @@ def coarse_keys(value: Any) -> Iterator[str]:
         key = text.replace("\x00", "\ufffd").strip().lower().removeprefix("$device:")
         yield key[:PREFIX_LENGTH]  # "" too: a vendor may take an empty id as one identity
         if key:
-            device = _DEVICE_ID.match(text)
-            if device:
-                yield DEVICE + device.group(1).strip().lower()[:PREFIX_LENGTH]
+            # the device of the id as given and of the id without "$device:" (Mixpanel's
+            # "$device:<device>-anon-<n>" names the SDK's device too)
+            for named in (text, key):
+                device = _DEVICE_ID.match(named)
+                if device:
+                    yield DEVICE + device.group(1).strip().lower()[:PREFIX_LENGTH]
 
 
 def neutral_identity_keys(op: Any) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+
 from identity_model.errors import Code
 from identity_model.events import Event
 from identity_model.rules import RuleId
@@ -24,9 +26,11 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Step:
-    """The outcome of one operation, without the world (see ``Outcome`` for that)."""
+class Step(Struct, frozen=True, kw_only=True, gc=False):
+    """The outcome of one operation, without the world (see ``Outcome`` for that).
+
+    A frozen, keyword-only ``msgspec.Struct`` like the other per-event values (one is made
+    per operation: a Struct is built several times faster than a frozen dataclass; #10)."""
 
     status: Status
     codes: tuple[Code, ...] = ()
@@ -45,8 +49,7 @@ class Step:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepRecord(Step):
+class StepRecord(Step, frozen=True, kw_only=True, gc=False):
     """One script line's step: where it was, which op, and what it did."""
 
     line: int
@@ -80,23 +83,12 @@ class Outcome:
         return self.step.rules
 
 
-_new = object.__new__
-_SET_STATUS, _SET_CODES, _SET_EVENT, _SET_RULES, _SET_MESSAGE = (
-    Step.__dict__[name].__set__ for name in ("status", "codes", "event", "rules", "message")
-)
-
-
 def applied(codes: tuple[Code, ...], event: Event | None, rules: tuple[RuleId, ...]) -> Step:
-    """``Step(status=APPLIED, codes=codes, event=event, rules=rules)``, built for the hot path
-    (one per event): its slots are written directly, which is about twice as fast as the
-    frozen dataclass's ``__init__``. The same value."""
-    step: Step = _new(Step)
-    _SET_STATUS(step, Status.APPLIED)
-    _SET_CODES(step, codes)
-    _SET_EVENT(step, event)
-    _SET_RULES(step, rules)
-    _SET_MESSAGE(step, "")
-    return step
+    """``Step(status=APPLIED, codes=codes, event=event, rules=rules)`` (one per event)."""
+    return Step(status=_APPLIED, codes=codes, event=event, rules=rules)
+
+
+_APPLIED = Status.APPLIED
 
 
 def rejected(code: Code, message: str, *rules: RuleId) -> Step:

@@ -144,6 +144,38 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return next((word for word in argv if not word.startswith("-")), None)
 
 
+def _engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and the Dask engine's flags (replay, compare; checked by
+    ``cli/dask_engine.py``)."""
+    engine = parser.add_argument_group(
+        "engine",
+        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
+        "component, and prints the same report; docs/scale.md",
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
+    )
+    engine.add_argument(
+        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
+    )
+    engine.add_argument(
+        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
+    )
+    engine.add_argument(
+        "--spill-dir",
+        metavar="DIR",
+        help="(dask) where the partitions are written; a shared folder on a real cluster",
+    )
+
+
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; what costs imports (every vendor's price flags, the registered vendors'
     names, which read the entry points) is built only for the ``command`` that needs it, so
@@ -210,33 +242,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     replay_cmd.add_argument(
         "--book", help="price book name or JSON file for the cost (text; default: the vendor's)"
     )
-    engine = replay_cmd.add_argument_group(
-        "engine",
-        "past one machine: --engine dask folds the script on Dask, partitioned by identity\n"
-        "component, and prints the same report (json, summary); docs/scale.md",
-    )
-    engine.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local: this process (default); dask: a Dask cluster ([dask] extra)",
-    )
-    engine.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="(dask) a running scheduler, e.g. tcp://10.0.0.5:8786; default: a LocalCluster",
-    )
-    engine.add_argument(
-        "--workers", type=int, metavar="N", help="(dask) LocalCluster workers (default: cores)"
-    )
-    engine.add_argument(
-        "--partitions", type=int, metavar="N", help="(dask) partitions (default: 2 per core)"
-    )
-    engine.add_argument(
-        "--spill-dir",
-        metavar="DIR",
-        help="(dask) where the partitions are written; a shared folder on a real cluster",
-    )
+    _engine_arguments(replay_cmd)
     replay_cmd.set_defaults(handler="replay")
 
     example_cmd = add(
@@ -307,6 +313,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         "amplitude.purchased_mtus=1000); default: each book's default plan",
     )
     # --- end the cross-vendor what-if ---
+    _engine_arguments(compare_cmd)
     compare_cmd.set_defaults(handler="compare")
 
     # --- import (issue #13): a vendor's export as a script of ours -------------------------

@@ -193,15 +193,14 @@ def settings_checked(book_name: str | None) -> Callable[[Config], list[Session]]
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     one_session = settings_checked(args.book)
     runner = runner_for(args, overrides(args))
-    if getattr(args, "engine", "local") == "dask":
-        if isinstance(runner, ExportRunner):
-            raise UsageError(
-                "--engine dask replays scripts of ours: write the export as one first "
-                "(identity-model import)"
-            )
-        from identity_model.cli import dask_engine  # noqa: PLC0415 (the optional extra)
+    engine_flags = (args.scheduler, args.workers, args.partitions, args.spill_dir)
+    if args.engine != "local" or any(flag is not None for flag in engine_flags):
+        from identity_model.cli import dask_engine  # noqa: PLC0415 (only when asked for)
 
-        return dask_engine.run(args, runner, out, err, one_session)
+        if dask_engine.wanted(args):  # the engine's flags checked (usage errors)
+            if isinstance(runner, ExportRunner):
+                raise UsageError(dask_engine.SCRIPTS_ONLY)
+            return dask_engine.run(args, runner, out, err, one_session)
     if args.format == "text":
         renderer = TextRenderer(out, runner, explain=args.explain, book=args.book)
         (session,) = runner.run(

@@ -15,12 +15,12 @@ from types import MappingProxyType
 from typing import IO, Any, overload
 
 from identity_model.errors import Code
+from identity_model.events import Event
 from identity_model.outcome import Status, StepRecord
+from identity_model.rules import RuleId
 
 CHUNK = 4096  # records pickled together
-_FIELDS = ("line", "op", "status", "codes", "event", "rules", "message")
-_SETTERS = tuple(getattr(StepRecord, name).__set__ for name in _FIELDS)  # slot descriptors
-_Row = tuple[int, str | None, str, tuple[str, ...], object, tuple[str, ...], str]
+_Row = tuple[int, str | None, str, tuple[str, ...], Event | None, tuple[RuleId, ...], str]
 
 
 def _proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
@@ -49,11 +49,15 @@ def _row(record: StepRecord) -> _Row:
 
 def _record(row: _Row) -> StepRecord:
     line, op, status, codes, event, rules, message = row
-    record: StepRecord = object.__new__(StepRecord)
-    values = (line, op, Status(status), tuple(map(Code, codes)), event, rules, message)
-    for setter, value in zip(_SETTERS, values, strict=True):
-        setter(record, value)
-    return record
+    return StepRecord(
+        line=line,
+        op=op,
+        status=Status(status),
+        codes=tuple(map(Code, codes)),
+        event=event,
+        rules=rules,
+        message=message,
+    )
 
 
 class RecordSpool(Sequence[StepRecord]):

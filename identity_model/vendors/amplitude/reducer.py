@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import assert_never
 
+from msgspec import structs
+
 from identity_model.errors import Code
 from identity_model.events import BillingKind
 from identity_model.jsontypes import Json
@@ -213,7 +215,7 @@ def _client(state: AmplitudeState, op: SdkCall) -> AmplitudeDecision:
         step = step.then(sent)
         if ingested is None and after == device:
             # Nothing changed on the device and its event was refused: the event decides.
-            step = replace(step, status=sent.status)
+            step = structs.replace(step, status=sent.status)
             return Decision(step=step)
     remember = stored is None or after != stored
     return Decision(step=step, facts=Facts(device=after if remember else None, ingested=ingested))

@@ -8,6 +8,7 @@ from typing import Any
 from identity_model.billing.mixpanel import BOOK, MixpanelBill, price_months
 from identity_model.billing.pricing import Bill
 from identity_model.events import Event
+from identity_model.identities import neutral_identity_keys
 from identity_model.io.books import load_mixpanel_book
 from identity_model.operations import Config, Operation
 from identity_model.outcome import StepRecord
@@ -60,9 +61,18 @@ def _bill(bill: MixpanelBill, addons: tuple[str, ...]) -> Bill:
     )
 
 
+# D-MIX-9 counts an event in the month of the script clock (the latest timestamp so far, across
+# all users): a clock shared by every identity (order-dependent, not a sum), so a partitioned
+# replay keeps all of Mixpanel's operations in one component, as Amplitude's (docs/scale.md).
+SHARED_CLOCK = "mixpanel\x00script-clock"
+
+
 class Mixpanel(ProfileBase[MixpanelState, Facts]):
     """Priced through ``bill``: billable events on the book ``mixpanel-events-2026``
     (``billing.mixpanel``: Free, Growth and its add-ons; the MTU plan is sales-quoted)."""
+
+    def identity_keys(self, op: Operation) -> tuple[str, ...]:
+        return (SHARED_CLOCK, *neutral_identity_keys(op))
 
     name = NAME
     price_book = BOOK

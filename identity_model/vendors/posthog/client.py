@@ -97,7 +97,7 @@ def decide_client(view: View, op: ClientOperation) -> Decision[Facts]:
             facts = sent.facts
         elif next_device == device:
             # Nothing changed: the event decides (rejected or ignored).
-            return _unapplied(replace(step, status=sent.step.status), first)
+            return _unapplied(structs.replace(step, status=sent.step.status), first)
     if next_device != device or stored is None:
         facts = structs.replace(facts, device=next_device)
     return Decision(step=step, facts=facts)

@@ -3,8 +3,6 @@ it sends through ingestion; a call that sends an event takes that event's outcom
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from msgspec import structs
 
 from identity_model.operations import Ingest
@@ -33,7 +31,7 @@ def decide_python_call(view: View, op: PythonOperation) -> Decision[Facts]:
         timestamp=op.timestamp,
     )
     sent = decide_ingest(view, event, device=op.device)
-    step = replace(decision.step.then(sent.step), status=sent.step.status)
+    step = structs.replace(decision.step.then(sent.step), status=sent.step.status)
     facts = structs.replace(sent.facts or Facts(), python_device=spent)
     if step.status is Status.APPLIED:
         return Decision(step=step, facts=facts)

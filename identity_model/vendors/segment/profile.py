@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
+
+from msgspec import structs
 
 from identity_model.billing.pricing import Bill
 from identity_model.events import Event
@@ -82,7 +83,7 @@ class Segment(ProfileBase[SegmentState, SegmentFacts]):
         if facts is None:
             return Decision(step=step)
         if facts.call is not None:
-            step = replace(step, event=facts.call)
+            step = structs.replace(step, event=facts.call)
         return Decision(step=step, facts=facts)
 
     def evolve(self, state: SegmentState, decision: Decision[SegmentFacts]) -> SegmentState:
