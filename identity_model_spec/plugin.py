@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from identity_model_spec.protocol import DEFAULT_IMPL, Adapter, AdapterLoadError, load_adapter
 
@@ -28,13 +28,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("dev", max_examples=10, deadline=None)
-# `tox -e mutation`: deterministic like ci, fewer examples (each surviving mutant reruns them).
+# `tox -e mutation`: deterministic like ci, fewer examples (each surviving mutant reruns them),
+# and no shrinking: a mutant needs one failing example, not the smallest (shrinking one can take
+# longer than mutmut's time limit).
 settings.register_profile(
     "mutation",
     max_examples=15,
     deadline=None,
     derandomize=True,
     database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -6,9 +6,20 @@ profile; event-level ones need none; lifecycle needs one of the person's identif
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
-from identity_model import Feature, Usage, eligibility, feature_matrix, monthly_usage
+from identity_model import (
+    Feature,
+    Ingest,
+    Usage,
+    eligibility,
+    feature_matrix,
+    monthly_usage,
+    replay,
+)
 from identity_model.io.report import run_objects
 
 SCRIPT = [
@@ -69,6 +80,32 @@ def test_customerio_usage_is_counted_per_month_by_attachment() -> None:
         "2026-01": Usage(anonymous_events=2, identified_events=0),
         "2026-02": Usage(anonymous_events=0, identified_events=1),
         "2026-03": Usage(anonymous_events=1, identified_events=0),
+    }
+
+
+def test_posthog_usage_is_counted_in_the_utc_month_of_each_timestamp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PR-06: calendar months in UTC, whatever the machine's zone (here 14 hours east) and the
+    zone an operation's timestamp was given in (through the API, an aware datetime keeps its
+    own zone): 00:30 on 1 February at +02:00 is still January, 23:00 and 23:30 on 31 January at
+    -02:00 are already February."""
+    east, west = timezone(timedelta(hours=2)), timezone(timedelta(hours=-2))
+    ops = [
+        Ingest(distinct_id="u1", event="e", timestamp=datetime(2026, 2, 1, 0, 30, tzinfo=east)),
+        Ingest(distinct_id="u1", event="e", timestamp=datetime(2026, 1, 31, 23, 30, tzinfo=west)),
+        Ingest(distinct_id="u1", event="e", timestamp=datetime(2026, 1, 31, 23, 0, tzinfo=west)),
+    ]
+    monkeypatch.setenv("TZ", "XYZ-14")  # POSIX TZ: a zone 14 hours east of UTC
+    time.tzset()
+    try:
+        usage = monthly_usage(replay(ops))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert usage == {
+        "2026-01": Usage(anonymous_events=0, identified_events=1),
+        "2026-02": Usage(anonymous_events=0, identified_events=2),
     }
 
 

@@ -75,3 +75,24 @@ def test_js_truthy(value: object, truthy: bool) -> None:
 def test_captured_ids_record_the_rules_that_applied(raw: object, rules: tuple[str, ...]) -> None:
     """SV-03 applies to stringified or NUL-bearing ids only; SV-02 to blank; SV-04 to long."""
     assert capture_distinct_id(raw, {}).rules == rules  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "distinct_id", "codes"),
+    [
+        ("user-1", "user-1", ()),
+        ("x" * 200, "x" * 200, ()),
+        (" user-1", " user-1", ()),
+        (" \x1c", " \x1c", ()),
+        ("x" * 201, "x" * 200, ("distinct_id_truncated",)),
+        ("\u2028\x85", None, ("missing_distinct_id",)),
+    ],
+)
+def test_captured_ids_keep_or_refuse_the_id_as_capture_does(
+    raw: str, distinct_id: str | None, codes: tuple[str, ...]
+) -> None:
+    """SV-01: a string id is taken as it is, up to 200 characters (SV-04 cuts longer ones);
+    SV-02: blank means only Unicode White_Space (what Rust's trim removes: U+2028 and U+0085
+    are, the information separator U+001C is not)."""
+    captured = capture_distinct_id(raw, {})
+    assert (captured.distinct_id, captured.codes) == (distinct_id, codes)

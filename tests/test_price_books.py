@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from identity_model import IdentityError, Usage
+from identity_model import Bill, IdentityError, Usage
 from identity_model.billing.pricing import (
     InvoiceModel,
     Tier,
@@ -139,6 +139,40 @@ def test_counts_must_be_whole_and_not_negative() -> None:
         with pytest.raises(IdentityError) as raised:
             usage_of(*counts)
         assert raised.value.code == "invalid_operation"
+
+
+def test_a_month_of_more_than_a_quadrillion_events_is_not_priced() -> None:
+    """Format §3 `limit_exceeded`: `price` refuses more than 10^15 events in a month; each kind
+    alone and both together count, and exactly 10^15 is still priced."""
+    most = 10**15
+    book = load_price_book()
+    assert usage_of(most, 0).anonymous_events == most
+    assert usage_of(0, most).identified_events == most
+    assert usage_of(most - 1, 1) == Usage(anonymous_events=most - 1, identified_events=1)
+    assert price(Usage(anonymous_events=most - 1, identified_events=1), book).total > 0
+    for anonymous, identified in (
+        (most + 1, 0),
+        (0, most + 1),
+        (most, 1),
+        (most // 2 + 1, most // 2),
+    ):
+        with pytest.raises(IdentityError) as raised:
+            usage_of(anonymous, identified)
+        assert raised.value.code == "limit_exceeded"
+        with pytest.raises(IdentityError) as raised:
+            price(Usage(anonymous_events=anonymous, identified_events=identified), book)
+        assert raised.value.code == "limit_exceeded"
+
+
+def test_a_bills_lines_count_its_unit_unless_named_otherwise() -> None:
+    """A vendor's bill says what each line counts: its own unit, or the line's entry in
+    ``line_units`` (Segment's Team fee is a month, its overage MTUs)."""
+    invoice = price(Usage(anonymous_events=3, identified_events=4), load_price_book())
+    analytics, profiles = invoice.lines
+    plain = Bill(invoice=invoice, terms="model base_plus_addon")
+    assert (plain.unit_of(analytics), plain.unit_of(profiles)) == ("events", "events")
+    named = Bill(invoice=invoice, terms="t", unit="MTUs", line_units={analytics.name: "month"})
+    assert (named.unit_of(analytics), named.unit_of(profiles)) == ("month", "MTUs")
 
 
 def test_the_invoice_as_json() -> None:

@@ -32,16 +32,19 @@ from identity_model import (
     run_script,
 )
 from identity_model.operations import op_name
+from identity_model_spec.cases import corpus
 from identity_model_spec.strategies import (
     customerio_scripts,
     merge_tournaments,
     mixed_scripts,
+    python_scripts,
     server_scripts,
 )
 
 SCRIPTS = {
     "server": server_scripts(),
     "mixed": mixed_scripts(),
+    "python": python_scripts(),
     "customerio": customerio_scripts(),
 }
 KINDS = pytest.mark.parametrize("kind", sorted(SCRIPTS))
@@ -322,3 +325,22 @@ def test_person_lookups_and_merged_keys_after_a_tournament() -> None:
     assert world.person_of("id5") == graph.persons[key]
     assert graph.merged_keys() == {key: sorted(k for k in graph.merged_into)}
     assert len(graph.merged_into) == 7
+
+
+def test_posthog_python_corpus_cases_replay_as_left_folds() -> None:
+    """The left-fold law at every cut of the posthog-python corpus cases: a batch replay ends
+    with the devices it changed, generated ids spent included (PY rules), as one-by-one does."""
+    cases = [
+        case
+        for case in corpus()
+        if case.script and case.script[0].get("config", {}).get("client") == "python"
+    ]
+    assert cases
+    for case in cases:
+        world, ops = read(list(case.script))
+        whole = [op for _, op in ops]
+        for cut in range(len(whole) + 1):
+            assert replay(whole, world) == replay(whole[cut:], replay(whole[:cut], world)), (
+                case.id,
+                cut,
+            )

@@ -113,14 +113,18 @@ def main() -> int:
         found = {k: v for k, v in found.items() if any(fnmatch(k, g) for g in args.mutants)}
     equivalent: dict[str, str] = json.loads(EQUIVALENTS.read_text(encoding="utf-8"))
     counts = Counter(found.values())
-    excluded = {n for n, status in found.items() if n in equivalent and status not in KILLED}
+    unchecked = {n for n, status in found.items() if status == "not checked"}
+    excluded = {
+        n
+        for n, status in found.items()
+        if n in equivalent and status not in KILLED and n not in unchecked
+    }
     for name in sorted(n for n in found if n in equivalent and n not in excluded):
         print(f"note: {name} is listed as equivalent but was killed; drop it from the list")
     killed = sum(1 for status in found.values() if status in KILLED)
     listed = len(excluded)
     survivors = []
     messages = 0
-    unchecked = {n for n, status in found.items() if status == "not checked"}
     for name in sorted(n for n, status in found.items() if status not in KILLED):
         if name in excluded or name in unchecked:
             continue
