@@ -10,10 +10,13 @@ fields are not covered here overrides ``VendorProfile.identity_keys``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from functools import cache
+from types import MappingProxyType
+from typing import Any, TypeGuard
 
 from identity_model.jsontypes import thaw
 
@@ -69,12 +72,37 @@ def coarse_keys(value: Any) -> Iterator[str]:
                     yield DEVICE + device.group(1).strip().lower()[:PREFIX_LENGTH]
 
 
+def _is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(value, Mapping)``, the common types first (the ABC check is slow, #10)."""
+    if value is None:
+        return False
+    kind = type(value)
+    return kind is MappingProxyType or kind is dict or isinstance(value, Mapping)
+
+
+@cache
+def _named(kind: Any, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``names`` an operation type can have (a field, a slot, a class attribute or a
+    property): the others are not looked up on each operation (a missing attribute is slow)."""
+    if dataclasses.is_dataclass(kind):
+        fields = {item.name for item in dataclasses.fields(kind)}
+    else:
+        fields = set(getattr(kind, "__struct_fields__", ()))
+        if not fields and not hasattr(kind, "__slots__"):
+            return names  # an instance may have any attribute: look each one up
+    return tuple(name for name in names if name in fields or hasattr(kind, name))
+
+
+_LINKING = frozenset(LINKING_PROPERTIES)
+
+
 def neutral_identity_keys(op: Any) -> tuple[str, ...]:
     """The keys of an operation: its device, its id fields, the linking keys of its
     ``properties``, the identifier traits it sets; ``()`` when it names no identity (it can
     only move time)."""
+    kind: Any = type(op)  # (a class: hashable, as the cache wants)
     keys: list[str] = []
-    for name in ID_FIELDS:
+    for name in _named(kind, ID_FIELDS):
         value = getattr(op, name, None)
         if value is None:
             continue
@@ -82,16 +110,17 @@ def neutral_identity_keys(op: Any) -> tuple[str, ...]:
             keys.append(DEVICE + str(value).strip().lower()[:PREFIX_LENGTH])
         else:
             keys.extend(coarse_keys(value))
-    traits = [getattr(op, name, None) for name in TRAIT_FIELDS]
-    properties = getattr(op, "properties", None)
-    if isinstance(properties, Mapping):
-        for name in LINKING_PROPERTIES:
-            value = properties.get(name)
-            if value is not None:
-                keys.extend(coarse_keys(value))
+    traits = [getattr(op, name, None) for name in _named(kind, TRAIT_FIELDS)]
+    properties = getattr(op, "properties", None) if _named(kind, ("properties",)) else None
+    if _is_object(properties):
+        if not _LINKING.isdisjoint(properties):  # (most events carry none of them)
+            for name in LINKING_PROPERTIES:
+                value = properties.get(name)
+                if value is not None:
+                    keys.extend(coarse_keys(value))
         traits += [properties.get(name) for name in TRAIT_PROPERTIES]
     for found in traits:
-        if isinstance(found, Mapping):
+        if _is_object(found):
             for name in TRAIT_IDENTIFIERS:
                 value = found.get(name)
                 if value is not None:

@@ -55,8 +55,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from workload import server_events  # noqa: E402
 
 
-def _lines(script: list[dict[str, Any]]) -> Iterator[tuple[int, str | None]]:
-    return enumerate((json.dumps(line) for line in script), start=1)
+def _lines(script: list[dict[str, Any]]) -> Iterator[tuple[int, bytes]]:
+    return enumerate((json.dumps(line).encode() for line in script), start=1)
 
 
 def single(script: list[dict[str, Any]]) -> dict[str, Any]:
@@ -368,3 +368,16 @@ def test_a_vendor_with_a_shared_ingestion_clock_replays_as_one_component(vendor:
     run = on_dask(script)
     assert run.components == 1
     assert run.report == single(script)
+
+
+def test_a_byte_order_mark_before_the_first_operation_replays_the_same() -> None:
+    """A first line with a UTF-8 byte order mark is an operation for the reader (#17); the
+    workers read the line the driver spilled, so it must go without the mark (it crashed them)."""
+    lines = [
+        b'\xef\xbb\xbf{"op":"ingest","distinct_id":"u1","event":"e"}\n',
+        b'{"op":"ingest","distinct_id":"u2","event":"$identify",'
+        b'"properties":{"$anon_distinct_id":"u1"}}\n',
+    ]
+    with dask.config.set(scheduler="synchronous"):
+        run = replay_on_dask(enumerate(lines, start=1), ScriptReader(), want="json", partitions=2)
+    assert run.report == single([json.loads(line.decode("utf-8-sig")) for line in lines])

@@ -98,9 +98,7 @@ def run(
         raise UsageError(INSTALL) from None
     with ExitStack() as stack:
         client = _client(args, stack)
-        lines: Iterator[tuple[int, str | TooLong | None]] = numbered_lines(
-            runner, err, stack, settings
-        )
+        lines: Iterator[tuple[int, bytes | TooLong]] = numbered_lines(runner, err, stack, settings)
         result = replay_on_dask(
             lines,
             runner.reader,

@@ -136,25 +136,20 @@ class Runner:
     def config(self) -> Config:
         return self.reader.config
 
-    def texts(
+    def raw_lines(
         self, err: TextIO, stack: ExitStack, settings: Callable[[Config], object] | None = None
-    ) -> Iterator[tuple[int, str | TooLong | None]]:
-        """Every line, numbered, as text (``None``: not UTF-8; ``TooLong``: past 64 MiB), for
-        engines that read the text with this runner's reader. A refused config line stops
-        the run when the next line is asked for; ``settings(config)`` runs once every line is
-        read, before anything is replayed (#17)."""
+    ) -> Iterator[tuple[int, bytes | TooLong]]:
+        """Every line, numbered, as read (``TooLong``: past 64 MiB), for engines that read the
+        lines with this runner's reader (``ScriptReader.read_bytes``: the fast lane, and a
+        bad line for what is not UTF-8). A refused config line stops the run when the next
+        line is asked for; ``settings(config)`` runs once every line is read, before anything
+        is replayed (#17)."""
         handle, size = (
             (None, None) if self.path is None else _open_binary(self.path, stack, self.stdin)
         )
         for number, raw in enumerate(self._read(handle, size, err), start=1):
             self._refuse_a_refused_config()
-            if isinstance(raw, TooLong):
-                yield number, raw
-                continue
-            try:
-                yield number, raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield number, None
+            yield number, raw
         self._refuse_a_refused_config()
         if settings is not None:
             self._checked(settings)
@@ -312,9 +307,9 @@ def numbered_lines(
     err: TextIO,
     stack: ExitStack,
     settings: Callable[[Config], object] | None = None,
-) -> Iterator[tuple[int, str | TooLong | None]]:
-    """The runner's input as numbered text lines (for engines that read the text twice)."""
-    return runner.texts(err, stack, settings)
+) -> Iterator[tuple[int, bytes | TooLong]]:
+    """The runner's input as numbered raw lines (for engines that read the lines twice)."""
+    return runner.raw_lines(err, stack, settings)
 
 
 def book(name: str, free: int | None) -> PriceBook:

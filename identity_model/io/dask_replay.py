@@ -81,8 +81,12 @@ def _records(handle: IO[bytes]) -> Iterator[tuple[int, int, int, bytes]]:
         yield position, line, anchor, handle.read(size)
 
 
-def _payload(text: str, op: Operation) -> bytes:
-    """The line as read, and the time the reader gave it (omitted times need the order)."""
+def _payload(number: int, raw: bytes, op: Operation) -> bytes:
+    """The line as the reader read it (stripped as it strips, a first line's byte order mark
+    dropped), and the time the reader gave it (omitted times need the order)."""
+    text = raw.decode("utf-8").strip()  # (read as an operation: it is UTF-8)
+    if number == 1 and text.startswith("\ufeff"):
+        text = text[1:].strip()
     return f"{op.timestamp.isoformat()}\n{text}".encode()
 
 
@@ -214,16 +218,14 @@ class _Spill:
         self.end: datetime | None = None
         self.positions = 0
 
-    def read(self, lines: Iterable[tuple[int, str | TooLong | None]]) -> Path:
+    def read(self, lines: Iterable[tuple[int, bytes | TooLong]]) -> Path:
         path = self.folder / "operations.bin"
         with path.open("wb") as spill:
-            for number, text in lines:
-                if text is None:
-                    item: ScriptItem | None = self.reader.bad_line(number, "not UTF-8 text")
-                elif isinstance(text, TooLong):  # past 64 MiB, never held whole (#17)
-                    item = self.reader.too_long(number)
-                else:
-                    item = self.reader.read_line(number, text)
+            for number, raw in lines:
+                if isinstance(raw, TooLong):  # past 64 MiB, never held whole (#17)
+                    item: ScriptItem | None = self.reader.too_long(number)
+                else:  # (the fast lane for a plain line, #10; not UTF-8: a bad line)
+                    item = self.reader.read_bytes(number, raw)
                 if item is None:
                     continue
                 profile = vendor_named(self.reader.config.vendor)
@@ -237,8 +239,8 @@ class _Spill:
                 if anchor == GLOBAL:
                     self.global_ops.append((position, item.line, op, self.end))
                 else:
-                    assert isinstance(text, str)  # read as an operation: it was text
-                    _write(spill, position, item.line, anchor, _payload(text.strip(), op))
+                    assert isinstance(raw, bytes)  # read as an operation: it was a line
+                    _write(spill, position, item.line, anchor, _payload(number, raw, op))
                 if self.end is None or op.timestamp > self.end:
                     self.end = op.timestamp
         return path
@@ -280,7 +282,7 @@ def _global_parts(spill: _Spill, config: Config, want: str) -> list[_Part]:
 
 @contextmanager
 def _partitioned(
-    lines: Iterable[tuple[int, str | TooLong | None]],
+    lines: Iterable[tuple[int, bytes | TooLong]],
     reader: ScriptReader,
     partitions: int | None,
     spill_dir: str | None,
@@ -306,7 +308,7 @@ def _compute(paths: list[str], fold: Callable[..., Any], client: Any, **given: A
 
 
 def replay_on_dask(
-    lines: Iterable[tuple[int, str | TooLong | None]],
+    lines: Iterable[tuple[int, bytes | TooLong]],
     reader: ScriptReader,
     *,
     want: str = "json",
@@ -506,7 +508,7 @@ class DaskCompare:
 
 
 def compare_on_dask(
-    lines: Iterable[tuple[int, str | TooLong | None]],
+    lines: Iterable[tuple[int, bytes | TooLong]],
     reader: ScriptReader,
     *,
     configs: Callable[[Config], Sequence[Config]],
