@@ -267,8 +267,9 @@ RULE_SCRIPTS: dict[str, tuple[list[dict[str, Any]], dict[int, tuple[str, set[str
             {"op": "create_person_profile"},
             {"op": "create_person_profile"},
         ],
-        # CL-25: once person processing is on, the call is a no-op.
-        {0: ("applied", set()), 1: ("ignored", {"CL-25"})},
+        # CL-25: the first call turns processing on with one empty `$set` (sent as
+        # setPersonProperties sends it, CL-22); once it is on, the call is a no-op.
+        {0: ("applied", {"CL-25", "CL-22"}), 1: ("ignored", {"CL-25"})},
     ),
     "mobile reset with reuse_anonymous_id": (
         [

@@ -503,9 +503,11 @@ def _create_person_profile(config: Config, device: Device) -> _Decision:
         return _Decision(device=device, step=refused)
     if has_person_processing(config, device):
         return _Decision(device=device, step=ignored("person processing is already on", "CL-25"))
-    return _set_person_properties(
+    sent = _set_person_properties(
         config, replace(device, person_processing=True), {}, {}, Code.PERSON_PROPERTIES_REPEATED
     )
+    # The `$set` is setPersonProperties' (CL-22); the call that made it is CL-25's.
+    return replace(sent, step=structs.replace(sent.step, rules=("CL-25", *sent.step.rules)))
 
 
 def _alias(config: Config, device: Device, op: Alias) -> _Decision:
