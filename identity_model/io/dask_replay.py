@@ -22,7 +22,6 @@ steps.
 
 from __future__ import annotations
 
-import json
 import os
 import struct
 import tempfile
@@ -90,13 +89,6 @@ def _payload(number: int, raw: bytes, op: Operation) -> bytes:
     return f"{op.timestamp.isoformat()}\n{text}".encode()
 
 
-def _line_of(payload: bytes) -> Any:
-    time, _, text = payload.decode().partition("\n")
-    raw = json.loads(text)
-    raw["timestamp"] = time  # the same instant the driver's reader read (or gave) it
-    return raw
-
-
 def _bad_record(item: BadLine) -> StepRecord:
     return StepRecord(
         line=item.line, op=item.op, status=Status.REJECTED, codes=(item.code,), message=item.message
@@ -121,7 +113,9 @@ def _operations(path: str, config: Config) -> Iterator[tuple[int, int, ScriptOp]
     reader = ScriptReader.under(config)
     with open(path, "rb") as handle:
         for position, line, component, payload in _records(handle):
-            item = reader.read_object(line, _line_of(payload))
+            time, _, text = payload.partition(b"\n")
+            # the same instant the driver's reader read (or gave) it
+            item = reader.read_spilled(line, text, datetime.fromisoformat(time.decode()))
             if not isinstance(item, ScriptOp):  # the driver read this very line as an operation
                 raise RuntimeError(f"line {line} no longer reads as an operation: {item}")
             yield position, component, item

@@ -229,6 +229,27 @@ class ScriptReader:
             return self.bad_line(number, "not UTF-8 text")
         return self.read_line(number, text)
 
+    def read_spilled(self, number: int, raw: bytes, timestamp: datetime) -> ScriptItem | None:
+        """A line this reader's kind read before, whose time is known already (a partitioned
+        replay's workers: the driver resolved every time, omitted ones by file order): the
+        fast lane for a plain ``ingest`` line, else the line with ``timestamp`` written in, the
+        careful way. The same item as the driver's."""
+        value = plain_ingest(raw) if self._neutral_ingest else None
+        if value is not None:
+            self._seen_operation = True
+            self._last_time = timestamp
+            op = Ingest.read_plain(
+                value.distinct_id,
+                value.event,
+                timestamp,
+                value.properties,
+                nested=b"[" in raw or raw.count(b"{") > 2,
+            )
+            return _script_op(number, op)
+        line = json.loads(raw)
+        line["timestamp"] = timestamp.isoformat()
+        return self.read_object(number, line)
+
     def read_line(self, number: int, text: str) -> ScriptItem | None:
         stripped = text.strip()
         if number == 1 and stripped.startswith("\ufeff"):  # a UTF-8 byte order mark (#17)
