@@ -398,3 +398,29 @@ def test_an_ignored_call_on_a_known_device_returns_the_very_same_world() -> None
     assert outcome.status is Status.IGNORED
     assert not outcome.bookkeeping
     assert outcome.world is world
+
+
+@pytest.mark.parametrize(
+    ("properties", "allowed"),
+    [
+        ({}, {"CL-09", "CL-12"}),  # no properties: only `$user_id` is registered
+        ({"set": {"x": 1}}, {"CL-09", "CL-12", "CL-14"}),  # the same `$set` again: deduplicated
+    ],
+)
+def test_identify_as_the_alias_while_identified_records_its_rule(
+    properties: dict[str, Any], allowed: set[str]
+) -> None:
+    """Identified as u1 with the alias a1, ``identify('a1')`` keeps the distinct id, sends
+    nothing and only registers ``$user_id = 'a1'`` (CL-09): an applied step. No rule page says
+    whether that row is CL-09's or CL-12's (#12 note), but a step that changed the device must
+    record the rule that decided it, and one of those (or CL-14's dedup that sent nothing)."""
+    script: list[dict[str, Any]] = [
+        {"op": "identify", "distinct_id": "u1", **properties},
+        {"op": "alias", "alias": "a1"},
+        {"op": "identify", "distinct_id": "a1", **properties},
+    ]
+    record = run_objects(script).records[2]
+    assert record.status is Status.APPLIED
+    assert record.event is None
+    assert record.rules
+    assert set(record.rules) <= allowed
