@@ -39,7 +39,7 @@ from identity_model.billing.eligibility import CAPABILITIES, Feature, FeatureTal
 from identity_model.events import total_usage
 from identity_model.io.limits import TooLong
 from identity_model.io.report import REPORT_FORMAT, record_of, steps_entry
-from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader
+from identity_model.io.script import BadLine, ScriptItem, ScriptOp, ScriptReader, line_text
 from identity_model.operations import Config, Operation
 from identity_model.outcome import Status, StepRecord
 from identity_model.partition.combine import (
@@ -83,9 +83,7 @@ def _records(handle: IO[bytes]) -> Iterator[tuple[int, int, int, bytes]]:
 def _payload(number: int, raw: bytes, op: Operation) -> bytes:
     """The line as the reader read it (stripped as it strips, a first line's byte order mark
     dropped), and the time the reader gave it (omitted times need the order)."""
-    text = raw.decode("utf-8").strip()  # (read as an operation: it is UTF-8)
-    if number == 1 and text.startswith("\ufeff"):
-        text = text[1:].strip()
+    text = line_text(number, raw.decode("utf-8"))  # (read as an operation: it is UTF-8)
     return f"{op.timestamp.isoformat()}\n{text}".encode()
 
 

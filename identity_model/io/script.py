@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 
 from identity_model.errors import Code, IdentityError
 from identity_model.fields import Fields
-from identity_model.io.fastread import plain_ingest
+from identity_model.io.fastread import PlainIngest, plain_ingest
 from identity_model.io.limits import MAX_LINE_BYTES, JsonRefused, check_value, loads_line
 from identity_model.operations import Config, Ingest, Operation, read_neutral
 from identity_model.vendor import DEFAULT_VENDOR, VendorProfile, vendor_named
@@ -58,6 +58,15 @@ def _script_op(line: int, op: Operation) -> ScriptOp:
     _SET_LINE(item, line)
     _SET_OP(item, op)
     return item
+
+
+def line_text(number: int, text: str) -> str:
+    """Line ``number``'s text as the reader reads it: stripped, and the first line without a
+    UTF-8 byte order mark (#17)."""
+    stripped = text.strip()
+    if number == 1 and stripped.startswith("\ufeff"):
+        stripped = stripped[1:].strip()
+    return stripped
 
 
 def parse_timestamp(value: object, *, line: int | None = None) -> datetime:
@@ -207,22 +216,7 @@ class ScriptReader:
             except (IdentityError, OverflowError):
                 pass  # the careful way says why
             else:
-                self._seen_operation = True
-                self._last_time = timestamp
-                item: ScriptOp = object.__new__(ScriptOp)  # (``_script_op``, inline)
-                _SET_LINE(item, number)
-                _SET_OP(
-                    item,
-                    Ingest.read_plain(
-                        value.distinct_id,
-                        value.event,
-                        timestamp,
-                        value.properties,
-                        # (a line with one or two "{" and no "[" holds no nested value)
-                        nested=b"[" in raw or raw.count(b"{") > 2,
-                    ),
-                )
-                return item
+                return self._plain_item(number, raw, value, timestamp)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -236,24 +230,29 @@ class ScriptReader:
         careful way. The same item as the driver's."""
         value = plain_ingest(raw) if self._neutral_ingest else None
         if value is not None:
-            self._seen_operation = True
-            self._last_time = timestamp
-            op = Ingest.read_plain(
-                value.distinct_id,
-                value.event,
-                timestamp,
-                value.properties,
-                nested=b"[" in raw or raw.count(b"{") > 2,
-            )
-            return _script_op(number, op)
+            return self._plain_item(number, raw, value, timestamp)
         line = json.loads(raw)
         line["timestamp"] = timestamp.isoformat()
         return self.read_object(number, line)
 
+    def _plain_item(
+        self, number: int, raw: bytes, value: PlainIngest, timestamp: datetime
+    ) -> ScriptOp:
+        """The operation of a line the fast lane decoded (``value``), at ``timestamp``."""
+        self._seen_operation = True
+        self._last_time = timestamp
+        op = Ingest.read_plain(
+            value.distinct_id,
+            value.event,
+            timestamp,
+            value.properties,
+            # (a line with one or two "{" and no "[" holds no nested value)
+            nested=b"[" in raw or raw.count(b"{") > 2,
+        )
+        return _script_op(number, op)
+
     def read_line(self, number: int, text: str) -> ScriptItem | None:
-        stripped = text.strip()
-        if number == 1 and stripped.startswith("\ufeff"):  # a UTF-8 byte order mark (#17)
-            stripped = stripped[1:].strip()
+        stripped = line_text(number, text)
         if not stripped or stripped.startswith("//"):
             return None
         try:
