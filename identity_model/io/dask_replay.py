@@ -200,11 +200,10 @@ def _part(
 class _Spill:
     """The driver's pass over the script: positions, identity keys, the spill file."""
 
-    def __init__(self, folder: Path, overrides: dict[str, Any]) -> None:
-        self.reader = ScriptReader(overrides)
+    def __init__(self, folder: Path, reader: ScriptReader) -> None:
+        self.reader = reader
         self.folder = folder
         self.components = IdentityComponents()
-        self.run: DaskRun | None = None
         self.global_ops: list[tuple[int, int, Operation, datetime | None]] = []
         self.bad: list[tuple[int, StepRecord]] = []
         self.end: datetime | None = None
@@ -282,8 +281,7 @@ def _partitioned(
     """The driver's pass: the script read once (``reader``), its components computed and its
     operations split into partition files (removed on leaving)."""
     with tempfile.TemporaryDirectory(dir=spill_dir, prefix="identity-model-") as folder:
-        spill = _Spill(Path(folder), {})
-        spill.reader = reader
+        spill = _Spill(Path(folder), reader)
         operations = spill.read(lines)
         yield spill, spill.split(operations, partitions or max(2, 2 * (os.cpu_count() or 1)))
 
