@@ -13,12 +13,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import cache
-from types import MappingProxyType
-from typing import Any, TypeGuard
+from typing import Any
 
-from identity_model.jsontypes import thaw
+from identity_model.jsontypes import is_object, thaw
 
 PREFIX_LENGTH = 64  # shorter than any vendor's cut (PostHog: 200), so a cut id keeps its key
 DEVICE = "device\x00"
@@ -72,14 +71,6 @@ def coarse_keys(value: Any) -> Iterator[str]:
                     yield DEVICE + device.group(1).strip().lower()[:PREFIX_LENGTH]
 
 
-def _is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
-    """``isinstance(value, Mapping)``, the common types first (the ABC check is slow, #10)."""
-    if value is None:
-        return False
-    kind = type(value)
-    return kind is MappingProxyType or kind is dict or isinstance(value, Mapping)
-
-
 @cache
 def _named(kind: Any, names: tuple[str, ...]) -> tuple[str, ...]:
     """Which of ``names`` an operation type can have (a field, a slot, a class attribute or a
@@ -112,7 +103,7 @@ def neutral_identity_keys(op: Any) -> tuple[str, ...]:
             keys.extend(coarse_keys(value))
     traits = [getattr(op, name, None) for name in _named(kind, TRAIT_FIELDS)]
     properties = getattr(op, "properties", None) if _named(kind, ("properties",)) else None
-    if _is_object(properties):
+    if is_object(properties):
         if not _LINKING.isdisjoint(properties):  # (most events carry none of them)
             for name in LINKING_PROPERTIES:
                 value = properties.get(name)
@@ -120,7 +111,7 @@ def neutral_identity_keys(op: Any) -> tuple[str, ...]:
                     keys.extend(coarse_keys(value))
         traits += [properties.get(name) for name in TRAIT_PROPERTIES]
     for found in traits:
-        if _is_object(found):
+        if is_object(found):
             for name in TRAIT_IDENTIFIERS:
                 value = found.get(name)
                 if value is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import TypeAlias, TypeGuard
 
 Json: TypeAlias = bool | int | float | str | Sequence["Json"] | Mapping[str, "Json"] | None
 JsonObject: TypeAlias = Mapping[str, Json]
@@ -12,6 +12,15 @@ JsonObject: TypeAlias = Mapping[str, Json]
 EMPTY_OBJECT: JsonObject = MappingProxyType({})
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def is_object(value: object) -> TypeGuard[JsonObject]:
+    """``isinstance(value, Mapping)``, the common types first: the ABC check is slow, and
+    every object the readers and SDKs build is a dict or a mapping proxy (#10)."""
+    if value is None:
+        return False
+    kind = type(value)
+    return kind is MappingProxyType or kind is dict or isinstance(value, Mapping)
 
 
 def freeze(value: Json) -> Json:

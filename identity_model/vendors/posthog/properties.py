@@ -7,12 +7,11 @@ changed paths.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 
 from immutables import Map
 from msgspec import Struct
 
-from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, kept
+from identity_model.jsontypes import EMPTY_OBJECT, Json, JsonObject, is_object, kept
 
 PersonProperties = Map[str, Json]
 EMPTY_PROPERTIES: PersonProperties = Map()
@@ -37,11 +36,7 @@ NO_UPDATES = PropertyUpdates()
 
 def _object(value: Json) -> JsonObject:
     # Decision: `$set`/`$set_once` values that are not objects are ignored.
-    if value is None:
-        return EMPTY_OBJECT
-    if type(value) is MappingProxyType or type(value) is dict:  # before the slow ABC check
-        return value
-    return value if isinstance(value, Mapping) else EMPTY_OBJECT
+    return value if is_object(value) else EMPTY_OBJECT
 
 
 def _unset_keys(value: Json) -> tuple[str, ...]:
